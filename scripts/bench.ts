@@ -1,0 +1,1235 @@
+/**
+ * Hallwatch benchmark: `npm run bench [-- --quick] [--only ingest,latency,snapshot,wall] [--json FILE]`.
+ *
+ * Runs the real production server (build/ + server.js, rebuilt first when stale) as child
+ * processes through the integration harness, on PGlite always and on PostgreSQL when
+ * DATABASE_URL or TEST_DATABASE_URL is set (a fresh database per run, dropped afterwards).
+ *
+ * 1. ingest    events/s through POST /api/v1/events (500-event batches of DaySimulator events,
+ *              4 senders in flight), next to a raw 500-row multi-row INSERT of the same rows
+ *              into the same `events` table through the same driver; median of a few runs.
+ * 2. latency   ingest → WebSocket client latency p50/p99 with 100 clients (events=all) at
+ *              500 events/s (10-event batches every 20 ms); the send time rides in the event id.
+ * 3. snapshot  GET /api/v1/snapshot median/p99 at 10k and 1M stored events. The log is
+ *              bulk-loaded directly (DaySimulator events, validated and placed like ingest does)
+ *              and checkpointed by the real Projector, so the server restores instead of
+ *              replaying; start-up time and the server's "projection restored" line are shown.
+ * 4. wall      the wall display in Chromium (scripts/bench-wall.ts, also runnable on its own):
+ *              gzipped JS a /wall load fetches, and navigation start → first KPI value, cold
+ *              and with a warm browser cache (median of several loads).
+ *
+ * Everything it starts (servers, worker, temp dirs, databases) is stopped/removed on exit,
+ * errors and Ctrl-C. Only loopback traffic; every loop is bounded in count and time.
+ * BENCH_SERVER_NODE_ARGS adds node flags to the servers (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { sql } from 'drizzle-orm';
+import buildIfStale from '../tests/integration/global-setup';
+import { freePort, freshPostgres, sleep, TestServer, type Backend } from '../tests/integration/harness';
+import { parseEvent, type HallEvent } from '../src/lib/domain/catalog';
+import { OrgIndex, type OrgData } from '../src/lib/domain/org';
+import type { PlacedEvent } from '../src/lib/domain/projection';
+import { openDatabase, type DbHandle } from '../src/lib/server/db/client';
+import { Credentials } from '../src/lib/server/auth/credentials';
+import { Projector } from '../src/lib/server/live/projector';
+import { loadOrg, upsertOrg } from '../src/lib/server/org/store';
+import { demoOrg } from '../src/lib/server/sim/demo-org';
+import { DaySimulator } from '../src/lib/server/sim/simulator';
+import { benchWall, type WallFigures } from './bench-wall';
+
+// ── options ────────────────────────────────────────────────────────────────────
+
+type Part = 'ingest' | 'latency' | 'snapshot' | 'wall';
+const PARTS: Part[] = ['ingest', 'latency', 'snapshot', 'wall'];
+
+function parseArgs(argv: string[]): { only: Part[]; quick: boolean; json: string | null } {
+	let only: Part[] = PARTS;
+	let quick = false;
+	let json: string | null = null;
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i];
+		const value = (name: string) => {
+			const eq = a.indexOf('=');
+			if (eq >= 0) return a.slice(eq + 1);
+			const v = argv[++i];
+			if (v === undefined) throw new Error(`${name}: expected a value`);
+			return v;
+		};
+		if (a === '--quick') quick = true;
+		else if (a === '--only' || a.startsWith('--only=')) {
+			const list = value('--only')
+				.split(',')
+				.map((s) => s.trim())
+				.filter(Boolean);
+			for (const p of list) if (!PARTS.includes(p as Part)) throw new Error(`--only: unknown part "${p}" (expected ${PARTS.join(', ')})`);
+			only = list as Part[];
+		} else if (a === '--json' || a.startsWith('--json=')) json = path.resolve(value('--json'));
+		else if (a === '--help' || a === '-h') {
+			console.log('usage: npm run bench -- [--quick] [--only ingest,latency,snapshot,wall] [--json FILE]');
+			process.exit(0);
+		} else throw new Error(`unknown option "${a}" (try --help)`);
+	}
+	return { only, quick, json };
+}
+
+const OPTS = (() => {
+	try {
+		return parseArgs(process.argv.slice(2));
+	} catch (err) {
+		console.error(`[bench] ${(err as Error).message}`);
+		process.exit(2);
+	}
+})();
+const Q = OPTS.quick;
+
+const SIZES = {
+	ingestEventsPerRun: Q ? 10_000 : 50_000,
+	ingestRuns: Q ? 2 : 3,
+	ingestBatch: 500,
+	ingestSenders: 4,
+	latencyClients: 100,
+	latencyBatch: 10,
+	latencyEveryMs: 20,
+	latencySeconds: Q ? 5 : 20,
+	snapshotSmall: 10_000,
+	snapshotLarge: Q ? 100_000 : 1_000_000,
+	snapshotRequests: Q ? 50 : 200,
+	snapshotWarmup: 10,
+	/** Stop bulk-loading (and say so) past this. */
+	loadBudgetMs: 5 * 60_000
+};
+/** The whole run stops itself after this. */
+const OVERALL_MS = (Q ? 15 : 75) * 60_000;
+
+const PG_BASE = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || '';
+// harness.freshPostgres reads TEST_DATABASE_URL.
+if (PG_BASE) process.env.TEST_DATABASE_URL = PG_BASE;
+const BACKENDS: Backend[] = PG_BASE ? ['pglite', 'postgres'] : ['pglite'];
+
+const ROOT = process.cwd();
+const MIGRATIONS = path.join(ROOT, 'drizzle');
+const T0 = performance.now();
+const DEADLINE = Date.now() + OVERALL_MS;
+
+// ── output ─────────────────────────────────────────────────────────────────────
+
+const say = (msg: string) => console.log(`[bench +${((performance.now() - T0) / 1000).toFixed(1).padStart(6)}s] ${msg}`);
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a');
+const ms = (n: number) => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2)) : 'n/a');
+
+function percentile(sorted: ArrayLike<number>, q: number): number {
+	if (!sorted.length) return NaN;
+	const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+	return sorted[i];
+}
+/** Middle value (mean of the two middle ones for an even count). */
+function median(xs: number[]): number {
+	if (!xs.length) return NaN;
+	const s = [...xs].sort((a, b) => a - b);
+	const m = s.length >> 1;
+	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+const now = () => performance.timeOrigin + performance.now();
+
+function checkDeadline(what: string): void {
+	if (Date.now() > DEADLINE) throw new Error(`overall time limit (${OVERALL_MS / 60_000} min) reached during ${what}`);
+}
+
+// ── cleanup: everything started is registered here and undone on any exit ───────
+
+const cleanups: Array<{ name: string; fn: () => Promise<void> }> = [];
+function onCleanup(name: string, fn: () => Promise<void>): () => Promise<void> {
+	const item = { name, fn };
+	cleanups.push(item);
+	return async () => {
+		const i = cleanups.indexOf(item);
+		if (i < 0) return;
+		cleanups.splice(i, 1);
+		await withTimeout(fn(), 40_000, name);
+	};
+}
+async function cleanupAll(): Promise<void> {
+	while (cleanups.length) {
+		const c = cleanups.pop()!;
+		try {
+			await withTimeout(c.fn(), 40_000, c.name);
+		} catch (err) {
+			console.error(`[bench] cleanup of ${c.name} failed: ${(err as Error).message}`);
+		}
+	}
+}
+async function withTimeout<T>(p: Promise<T>, limit: number, what: string): Promise<T> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	try {
+		return await Promise.race([p, new Promise<T>((_, rej) => (timer = setTimeout(() => rej(new Error(`${what}: timed out after ${limit} ms`)), limit)))]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+let exiting = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+	process.on(sig, () => {
+		if (exiting) return;
+		exiting = true;
+		console.error(`[bench] ${sig}: stopping everything it started`);
+		void cleanupAll().finally(() => process.exit(130));
+	});
+
+function tempDir(tag: string): { dir: string; remove: () => Promise<void> } {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hw-bench-${tag}-`));
+	const remove = onCleanup(`temp dir ${dir}`, async () => fs.rmSync(dir, { recursive: true, force: true }));
+	return { dir, remove };
+}
+
+async function freshDb(): Promise<{ url: string; drop: () => Promise<void> }> {
+	const db = await freshPostgres();
+	const drop = onCleanup(`database ${new URL(db.url).pathname.slice(1)}`, () => db.drop());
+	return { url: db.url, drop };
+}
+
+/**
+ * The bench runs its servers from a private copy of build/ + server.js: other runs (tests of
+ * engineers working on the same tree) rebuild build/ in place, which would pull the lazily
+ * loaded route chunks from under a server started earlier. The copy sits under
+ * node_modules/.cache so the server still resolves the project's packages, and is removed on exit.
+ */
+let SERVER_SCRIPT = path.join(ROOT, 'server.js');
+/** Extra node flags for the servers, e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile them. */
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+function privateBuild(): void {
+	const lock = path.join(ROOT, '.build.lock');
+	const handler = path.join(ROOT, 'build', 'handler.js');
+	const dest = path.join(ROOT, 'node_modules', '.cache', 'hallwatch-bench', String(process.pid));
+	onCleanup(`private build copy ${dest}`, async () => {
+		fs.rmSync(dest, { recursive: true, force: true });
+		try {
+			fs.rmdirSync(path.dirname(dest)); // only when no other bench run is using it
+		} catch {
+			/* not empty */
+		}
+	});
+	for (let attempt = 1; attempt <= 10; attempt++) {
+		const before = fs.statSync(handler, { throwIfNoEntry: false })?.mtimeMs;
+		if (before !== undefined && !fs.existsSync(lock)) {
+			fs.rmSync(dest, { recursive: true, force: true });
+			fs.mkdirSync(dest, { recursive: true });
+			fs.cpSync(path.join(ROOT, 'build'), path.join(dest, 'build'), { recursive: true });
+			fs.copyFileSync(path.join(ROOT, 'server.js'), path.join(dest, 'server.js'));
+			if (!fs.existsSync(lock) && fs.statSync(handler, { throwIfNoEntry: false })?.mtimeMs === before) {
+				SERVER_SCRIPT = path.join(dest, 'server.js');
+				say(`servers run from a private copy of build/ (built ${new Date(before).toISOString()})`);
+				return;
+			}
+		}
+		say(`build/ is being rebuilt by another run; waiting (${attempt}/10)`);
+		Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
+		buildIfStale();
+	}
+	throw new Error('could not take a consistent copy of build/ (another run keeps rebuilding it)');
+}
+
+/** The harness's TestServer, started from the private build copy; records its start-up time. */
+class BenchServer extends TestServer {
+	startupMs = NaN;
+	constructor(port: number, dataDir: string, databaseUrl: string | undefined) {
+		super(port, dataDir, databaseUrl, {});
+	}
+	override async start(): Promise<void> {
+		this.output = '';
+		const t0 = performance.now();
+		const proc = spawn(process.execPath, [...SERVER_NODE_ARGS, SERVER_SCRIPT], { cwd: ROOT, env: this.baseEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+		this.proc = proc;
+		proc.stdout!.on('data', (d) => (this.output += d));
+		proc.stderr!.on('data', (d) => (this.output += d));
+		const deadline = Date.now() + 120_000;
+		while (Date.now() < deadline) {
+			if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}:\n${this.output.slice(-2000)}`);
+			try {
+				const r = await fetch(`${this.url}/healthz`);
+				await r.arrayBuffer();
+				if (r.status === 200) {
+					this.startupMs = performance.now() - t0;
+					return;
+				}
+			} catch {
+				/* not up yet */
+			}
+			await sleep(25);
+		}
+		throw new Error(`server did not become ready in 120 s:\n${this.output.slice(-2000)}`);
+	}
+}
+
+/** A server on a fresh database (or on `data`), stopped (SIGKILL after 25 s) on cleanup. */
+async function launch(
+	backend: Backend,
+	data?: { dataDir: string; databaseUrl?: string }
+): Promise<{ server: BenchServer; startupMs: number; stop: () => Promise<void> }> {
+	let dataDir = data?.dataDir;
+	let databaseUrl = data?.databaseUrl;
+	const owned: Array<() => Promise<void>> = [];
+	if (!dataDir) {
+		const t = tempDir(`srv-${backend}`);
+		dataDir = t.dir;
+		owned.push(t.remove);
+	}
+	if (backend === 'postgres' && !databaseUrl) {
+		const db = await freshDb();
+		databaseUrl = db.url;
+		owned.unshift(db.drop);
+	}
+	let server: BenchServer | null = null;
+	// Registered before the start so a server that fails to become ready is stopped too.
+	const stopProc = onCleanup(`server (${backend})`, async () => {
+		if (server) await stopServer(server);
+	});
+	server = new BenchServer(await freePort(), dataDir, backend === 'postgres' ? databaseUrl : undefined);
+	try {
+		await server.start();
+	} catch (err) {
+		await stopProc();
+		for (const f of owned) await f();
+		throw err;
+	}
+	const startupMs = server.startupMs;
+	const s = server;
+	return {
+		server: s,
+		startupMs,
+		stop: async () => {
+			await stopProc();
+			for (const f of owned) await f();
+		}
+	};
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; NaN elsewhere). */
+function cpuSeconds(pid: number | undefined): number {
+	try {
+		const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+		return (Number(rest[11]) + Number(rest[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+	} catch {
+		return NaN;
+	}
+}
+
+async function stopServer(s: TestServer): Promise<void> {
+	const p = s.proc;
+	if (!p || p.exitCode !== null || p.signalCode !== null) return;
+	const exited = new Promise<void>((r) => p.once('exit', () => r()));
+	p.kill('SIGTERM');
+	const t = setTimeout(() => p.kill('SIGKILL'), 25_000);
+	await exited;
+	clearTimeout(t);
+}
+
+// ── realistic events ─────────────────────────────────────────────────────────
+
+const DAY = 86_400_000;
+const ORG: OrgData = demoOrg();
+const ORG_INDEX = new OrgIndex(ORG);
+
+/** `n` DaySimulator events of the demo center, in occurredAt order, ending no later than `end`. */
+function simulatedEvents(n: number, opts: { seed: number; idPrefix: string; end: number }): HallEvent[] {
+	const sim = new DaySimulator({ org: ORG, seed: opts.seed, idPrefix: opts.idPrefix });
+	// ~11k events a simulated day; start far enough back, then take the first n.
+	const days = Math.ceil(n / 8000) + 1;
+	const out: HallEvent[] = [];
+	for (let t = opts.end - days * DAY, i = 0; t < opts.end && out.length < n && i < days + 1; t += DAY, i++) {
+		for (const e of sim.eventsBetween(t, Math.min(opts.end, t + DAY))) {
+			out.push(e);
+			if (out.length >= n) break;
+		}
+	}
+	if (out.length < n) throw new Error(`simulator produced ${out.length} events, wanted ${n}`);
+	return out;
+}
+
+// ── raw inserts into the events table (the baseline, and the bulk loader) ──────────
+
+const COLS = '(seq, sender, event_id, type, occurred_at, occurred_at_raw, source, data, center_code, region_code, department_code, window_code, staff_code)';
+const NCOLS = 13;
+const insertTexts = new Map<number, string>();
+function insertText(rows: number): string {
+	let t = insertTexts.get(rows);
+	if (!t) {
+		const parts: string[] = [];
+		for (let i = 0; i < rows; i++) {
+			const b = i * NCOLS;
+			parts.push(`($${b + 1}::bigint,$${b + 2},$${b + 3},$${b + 4},$${b + 5}::timestamptz,$${b + 6},$${b + 7},$${b + 8}::jsonb,$${b + 9},$${b + 10},$${b + 11},$${b + 12},$${b + 13})`);
+		}
+		insertTexts.set(rows, (t = `insert into events ${COLS} values ${parts.join(',')}`));
+	}
+	return t;
+}
+
+type Param = string | number | null;
+
+/** The row the log would store for a placed event (same columns as appendEvents writes). */
+function rowParams(e: PlacedEvent): Param[] {
+	return [
+		e.seq,
+		e.sender,
+		e.id,
+		e.type,
+		new Date(e.at).toISOString(),
+		e.occurredAt,
+		e.source ?? null,
+		JSON.stringify(e.data),
+		e.place.centerCode,
+		e.place.regionCode,
+		e.place.departmentCode,
+		e.place.windowCode,
+		e.place.staffCode
+	];
+}
+
+/** Validate and place events exactly as ingest does; number them from `firstSeq`. Rejected ones are counted and left out. */
+function placeEvents(evs: HallEvent[], sender: string, firstSeq: number, org: OrgIndex, at = Date.now()): { placed: PlacedEvent[]; rejected: number; firstError?: string } {
+	const placed: PlacedEvent[] = [];
+	let rejected = 0;
+	let firstError: string | undefined;
+	let seq = firstSeq - 1;
+	for (const raw of evs) {
+		const p = parseEvent(raw, { now: at });
+		const err = p.ok ? org.checkRefs(p.event) : p.error;
+		if (!p.ok || err) {
+			rejected++;
+			firstError ??= err ?? undefined;
+			continue;
+		}
+		const event = p.event;
+		seq++;
+		placed.push({ ...event, seq, sender, at: Date.parse(event.occurredAt), place: org.place(event) } as PlacedEvent);
+	}
+	return { placed, rejected, firstError };
+}
+
+/** The driver under a drizzle handle: a transaction running raw parameterized statements. */
+interface RawDriver {
+	tx(fn: (query: (text: string, params: Param[]) => Promise<unknown>) => Promise<void>): Promise<void>;
+}
+function rawDriver(handle: DbHandle): RawDriver {
+	const client = (handle.db as unknown as { $client: unknown }).$client;
+	if (handle.kind === 'pglite') {
+		const pg = client as { transaction<T>(fn: (tx: { query(t: string, p: Param[]): Promise<unknown> }) => Promise<T>): Promise<T> };
+		return { tx: (fn) => pg.transaction((tx) => fn((t, p) => tx.query(t, p))) };
+	}
+	const pg = client as { begin<T>(fn: (tx: { unsafe(t: string, p: Param[]): Promise<unknown> }) => Promise<T>): Promise<T> };
+	return { tx: (fn) => pg.begin((tx) => fn((t, p) => tx.unsafe(t, p))) as Promise<void> };
+}
+
+/** Insert rows in multi-row INSERTs of `perStatement` rows, `statementsPerTx` statements per transaction. */
+async function rawInsert(driver: RawDriver, rows: Param[][], perStatement: number, statementsPerTx: number, afterTx?: () => Promise<void>): Promise<void> {
+	const perTx = perStatement * statementsPerTx;
+	for (let i = 0; i < rows.length; i += perTx) {
+		const txRows = rows.slice(i, i + perTx);
+		await driver.tx(async (query) => {
+			for (let j = 0; j < txRows.length; j += perStatement) {
+				const chunk = txRows.slice(j, j + perStatement);
+				await query(insertText(chunk.length), chunk.flat());
+			}
+		});
+		await afterTx?.();
+	}
+}
+
+async function openRawDb(backend: Backend): Promise<{ handle: DbHandle; close: () => Promise<void> }> {
+	const dir = tempDir(`raw-${backend}`);
+	let url: string | null = null;
+	let drop: (() => Promise<void>) | null = null;
+	if (backend === 'postgres') ({ url, drop } = await freshDb());
+	const handle = await openDatabase({ databaseUrl: url, dataDir: dir.dir, migrationsFolder: MIGRATIONS });
+	const closeHandle = onCleanup(`raw ${backend} database handle`, () => handle.close());
+	return {
+		handle,
+		close: async () => {
+			await closeHandle();
+			if (drop) await drop();
+			await dir.remove();
+		}
+	};
+}
+
+// ── provisioning a server through its real CLI and API ──────────────────────────
+
+async function provision(server: TestServer, tag: string): Promise<{ key: string; token: string }> {
+	const k = server.cli('key', 'create', '--name', `bench-${tag}`, '--types', '*,org');
+	if (k.code !== 0) throw new Error(`key create failed: ${k.stderr}${k.stdout}`);
+	const t = server.cli('token', 'create', '--name', `bench-wall-${tag}`);
+	if (t.code !== 0) throw new Error(`token create failed: ${t.stderr}${t.stdout}`);
+	const org = await server.post('/api/v1/org', ORG, k.last);
+	if (org.status !== 200) throw new Error(`PUT /api/v1/org failed: ${org.status} ${JSON.stringify(org.body)}`);
+	return { key: k.last, token: t.last };
+}
+
+async function headSeqOf(server: TestServer): Promise<number> {
+	const r = await fetch(`${server.url}/healthz`);
+	const b = (await r.json().catch(() => ({}))) as { seq?: number; detail?: { seq?: number } };
+	return Number(b.seq ?? b.detail?.seq ?? NaN);
+}
+
+/** Wait (at most `limit` ms) until the server's seq has not moved for `quietMs`. */
+async function settle(server: TestServer, quietMs = 1500, limit = 20_000): Promise<number> {
+	const end = Date.now() + limit;
+	let last = await headSeqOf(server);
+	let since = Date.now();
+	while (Date.now() < end) {
+		await sleep(250);
+		const s = await headSeqOf(server);
+		if (s !== last) {
+			last = s;
+			since = Date.now();
+		} else if (Date.now() - since >= quietMs) break;
+	}
+	return last;
+}
+
+// ── 1. ingest throughput ───────────────────────────────────────────────────────
+
+interface IngestFigure {
+	backend: Backend;
+	eventsPerRun: number;
+	runs: number;
+	batch: number;
+	senders: number;
+	serverEventsPerSec: number[];
+	rawEventsPerSec: number[];
+	/** PGlite only: the raw INSERTs plus the server's own WAL fsync after each transaction (DbHandle.flushCommits). */
+	rawFsyncEventsPerSec: number[] | null;
+	serverMedian: number;
+	rawMedian: number;
+	rawFsyncMedian: number | null;
+	ratio: number;
+	/** Server process CPU during each run, in % of one core. */
+	serverCpuPct: number[];
+}
+
+async function postBatch(server: TestServer, key: string, body: string): Promise<{ accepted: number; rejected: number; duplicates: number; firstError?: string }> {
+	for (let attempt = 0; attempt < 20; attempt++) {
+		const r = await fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
+		if (r.status === 429 || r.status === 503) {
+			await r.text();
+			await sleep(Number(r.headers.get('retry-after') ?? 1) * 1000);
+			continue;
+		}
+		const b = (await r.json()) as { accepted: number; rejected: number; duplicates: number; results: Array<{ status: string; error?: string }> };
+		if (r.status !== 200) throw new Error(`POST /api/v1/events: ${r.status} ${JSON.stringify(b)}`);
+		return { accepted: b.accepted, rejected: b.rejected, duplicates: b.duplicates, firstError: b.results.find((x) => x.error)?.error };
+	}
+	throw new Error('POST /api/v1/events: still 429/503 after 20 tries');
+}
+
+async function benchIngest(backend: Backend): Promise<IngestFigure> {
+	const { ingestEventsPerRun: perRun, ingestRuns: runs, ingestBatch: batch, ingestSenders: senders } = SIZES;
+	say(`ingest/${backend}: generating ${fmt(perRun * runs)} DaySimulator events (${runs} runs × ${fmt(perRun)})`);
+	const all = simulatedEvents(perRun * runs, { seed: 101, idPrefix: `ing${backend === 'pglite' ? 'l' : 'p'}`, end: Date.now() - 60_000 });
+
+	const srv = await launch(backend);
+	const raw = await openRawDb(backend);
+	try {
+		const { key } = await provision(srv.server, `ingest-${backend}`);
+		say(`ingest/${backend}: server up in ${(srv.startupMs / 1000).toFixed(1)} s, demo org loaded via PUT /api/v1/org`);
+		const driver = rawDriver(raw.handle);
+		const serverRates: number[] = [];
+		const rawRates: number[] = [];
+		const rawFsyncRates: number[] = [];
+		const serverCpu: number[] = [];
+		let rawSeq = 1;
+		for (let r = 0; r < runs; r++) {
+			checkDeadline('ingest');
+			const evs = all.slice(r * perRun, (r + 1) * perRun);
+			// Server: bodies serialized beforehand, `senders` requests in flight.
+			const bodies: string[] = [];
+			for (let i = 0; i < evs.length; i += batch) bodies.push(JSON.stringify({ events: evs.slice(i, i + batch) }));
+			let next = 0;
+			let accepted = 0;
+			let rejected = 0;
+			let dups = 0;
+			let firstError: string | undefined;
+			const cpu0 = cpuSeconds(srv.server.proc?.pid);
+			const t0 = performance.now();
+			await withTimeout(
+				Promise.all(
+					Array.from({ length: senders }, async () => {
+						while (next < bodies.length) {
+							const res = await postBatch(srv.server, key, bodies[next++]);
+							accepted += res.accepted;
+							rejected += res.rejected;
+							dups += res.duplicates;
+							firstError ??= res.firstError;
+						}
+					})
+				),
+				10 * 60_000,
+				'ingest run'
+			);
+			const serverSec = (performance.now() - t0) / 1000;
+			serverCpu.push(((cpuSeconds(srv.server.proc?.pid) - cpu0) / serverSec) * 100);
+			if (accepted !== evs.length) say(`ingest/${backend}: WARNING ${accepted} accepted, ${rejected} rejected, ${dups} duplicates of ${evs.length}; first error: ${firstError}`);
+			serverRates.push(accepted / serverSec);
+
+			// Raw: the same rows (validated and placed the same way), 500-row INSERTs, one transaction each.
+			const { placed } = placeEvents(evs, `bench-ingest-${backend}`, rawSeq, ORG_INDEX);
+			rawSeq += placed.length;
+			const rows = placed.map(rowParams);
+			const t1 = performance.now();
+			await withTimeout(rawInsert(driver, rows, batch, 1), 10 * 60_000, 'raw insert run');
+			const rawSec = (performance.now() - t1) / 1000;
+			rawRates.push(rows.length / rawSec);
+			let fsyncNote = '';
+			if (backend === 'pglite') {
+				// PGlite runs with fsync off; the server fsyncs the WAL before each reply. The same rows again, with that flush.
+				const again = placeEvents(evs, `bench-ingest-${backend}-fsync`, rawSeq, ORG_INDEX).placed;
+				rawSeq += again.length;
+				const t2 = performance.now();
+				await withTimeout(rawInsert(driver, again.map(rowParams), batch, 1, () => raw.handle.flushCommits()), 10 * 60_000, 'raw insert + fsync run');
+				const sec = (performance.now() - t2) / 1000;
+				rawFsyncRates.push(again.length / sec);
+				fsyncNote = `; raw + WAL fsync ${fmt(again.length / sec)} rows/s`;
+			}
+			say(
+				`ingest/${backend} run ${r + 1}/${runs}: server ${fmt(accepted)} events in ${serverSec.toFixed(2)} s = ${fmt(accepted / serverSec)} ev/s ` +
+					`(server process at ${serverCpu[r].toFixed(0)}% of a core, load avg ${os.loadavg()[0].toFixed(2)}); ` +
+					`raw INSERT ${fmt(rows.length)} rows in ${rawSec.toFixed(2)} s = ${fmt(rows.length / rawSec)} rows/s${fsyncNote}`
+			);
+			await settle(srv.server, 1000, 10_000);
+		}
+		const fig: IngestFigure = {
+			backend,
+			eventsPerRun: perRun,
+			runs,
+			batch,
+			senders,
+			serverEventsPerSec: serverRates.map(Math.round),
+			rawEventsPerSec: rawRates.map(Math.round),
+			rawFsyncEventsPerSec: rawFsyncRates.length ? rawFsyncRates.map(Math.round) : null,
+			serverMedian: Math.round(median(serverRates)),
+			rawMedian: Math.round(median(rawRates)),
+			rawFsyncMedian: rawFsyncRates.length ? Math.round(median(rawFsyncRates)) : null,
+			ratio: median(serverRates) / median(rawRates),
+			serverCpuPct: serverCpu.map((x) => Math.round(x))
+		};
+		say(
+			`ingest/${backend}: median server ${fmt(fig.serverMedian)} ev/s, raw ${fmt(fig.rawMedian)} rows/s, server÷raw ${fig.ratio.toFixed(2)}` +
+				(fig.rawFsyncMedian ? `; raw + WAL fsync ${fmt(fig.rawFsyncMedian)} rows/s (server÷that ${(fig.serverMedian / fig.rawFsyncMedian).toFixed(2)})` : '')
+		);
+		return fig;
+	} finally {
+		await raw.close();
+		await srv.stop();
+	}
+}
+
+// ── 2. ingest → client latency ─────────────────────────────────────────────────
+
+interface LatencyFigure {
+	backend: Backend;
+	clients: number;
+	eventsPerSec: number;
+	batch: number;
+	seconds: number;
+	sent: number;
+	accepted: number;
+	samples: number;
+	expectedSamples: number;
+	missed: number;
+	resyncs: number;
+	p50Ms: number;
+	p90Ms: number;
+	p99Ms: number;
+	maxMs: number;
+	senderLateBatches: number;
+	/** Server process CPU while sending, in % of one core. */
+	serverCpuPct: number;
+	loadAvg1: number;
+}
+
+/** The WebSocket clients live in a worker thread so their parsing does not delay the sender's clock. */
+const CLIENT_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { performance } = require('node:perf_hooks');
+const WebSocket = require(workerData.wsPath);
+const now = () => performance.timeOrigin + performance.now();
+const { url, clients: n, capacity } = workerData;
+const lat = new Float64Array(capacity);
+let samples = 0, resyncs = 0, deltas = 0, overflow = 0;
+const seen = new Array(n).fill(0);
+const sockets = [];
+let ready = 0;
+for (let i = 0; i < n; i++) {
+  const ws = new WebSocket(url);
+  sockets.push(ws);
+  let greeted = false;
+  ws.on('message', (raw) => {
+    const t = now();
+    const m = JSON.parse(String(raw));
+    if (m.type === 'snapshot') {
+      if (greeted) resyncs++;
+      else { greeted = true; if (++ready === n) parentPort.postMessage({ type: 'ready' }); }
+      return;
+    }
+    if (m.type !== 'delta' || !m.events) return;
+    deltas++;
+    for (const e of m.events) {
+      const id = e.id;
+      if (typeof id !== 'string' || !id.startsWith('lat-')) continue;
+      const sent = Number(id.slice(id.lastIndexOf('-t') + 2));
+      seen[i]++;
+      if (samples < capacity) lat[samples++] = t - sent; else overflow++;
+    }
+  });
+  ws.on('error', (err) => parentPort.postMessage({ type: 'error', message: String(err && err.message || err) }));
+}
+parentPort.on('message', (msg) => {
+  if (msg.type !== 'finish') return;
+  const end = Date.now() + msg.timeoutMs;
+  const check = () => {
+    if (seen.every((s) => s >= msg.expected) || Date.now() > end) {
+      for (const ws of sockets) ws.terminate();
+      const out = lat.slice(0, samples);
+      parentPort.postMessage({ type: 'result', latencies: out, samples, resyncs, deltas, overflow, seenMin: Math.min(...seen) }, [out.buffer]);
+    } else setTimeout(check, 50);
+  };
+  check();
+});
+`;
+
+async function benchLatency(backend: Backend): Promise<LatencyFigure> {
+	const { latencyClients: clients, latencyBatch: batch, latencyEveryMs: every, latencySeconds: seconds } = SIZES;
+	const batches = Math.round((seconds * 1000) / every);
+	const total = batches * batch;
+	say(`latency/${backend}: generating ${fmt(total)} DaySimulator events`);
+	const evs = simulatedEvents(total, { seed: 202, idPrefix: 'lat', end: Date.now() - 60_000 });
+
+	const srv = await launch(backend);
+	let worker: Worker | null = null;
+	const stopWorker = onCleanup('WebSocket client worker', async () => {
+		await worker?.terminate();
+	});
+	try {
+		const { key, token } = await provision(srv.server, `lat-${backend}`);
+		await settle(srv.server, 1000, 10_000);
+		const wsPath = createRequire(import.meta.url).resolve('ws');
+		const url = `ws://127.0.0.1:${srv.server.port}/api/v1/stream?token=${encodeURIComponent(token)}&events=all`;
+		worker = new Worker(CLIENT_WORKER, { eval: true, workerData: { wsPath, url, clients, capacity: clients * total + 1000 } });
+		const w = worker;
+		const messages: Array<Record<string, unknown>> = [];
+		const waiters: Array<() => void> = [];
+		w.on('message', (m) => {
+			if (m.type === 'error') say(`latency/${backend}: client error: ${m.message}`);
+			messages.push(m);
+			for (const f of waiters.splice(0)) f();
+		});
+		w.on('error', (err) => say(`latency/${backend}: worker error: ${err.message}`));
+		const waitMsg = async (type: string, limit: number) => {
+			const end = Date.now() + limit;
+			for (;;) {
+				const m = messages.find((x) => x.type === type);
+				if (m) return m;
+				if (Date.now() > end) throw new Error(`latency: no "${type}" from the client worker in ${limit} ms`);
+				await new Promise<void>((r) => {
+					waiters.push(r);
+					setTimeout(r, 200);
+				});
+			}
+		};
+		await waitMsg('ready', 60_000);
+		say(`latency/${backend}: ${clients} WebSocket clients connected (events=all); sending ${batch}-event batches every ${every} ms for ${seconds} s`);
+
+		// Sender: batch k is due at start + k·every; its send time (just before the POST) rides in each event id.
+		let sentEvents = 0;
+		let accepted = 0;
+		let late = 0;
+		let inFlight = 0;
+		const pending: Array<Promise<void>> = [];
+		const cpu0 = cpuSeconds(srv.server.proc?.pid);
+		const start = performance.now();
+		for (let k = 0; k < batches; k++) {
+			const due = start + k * every;
+			const wait = due - performance.now();
+			if (wait > 1) await sleep(wait);
+			else if (wait < -every) late++;
+			if (Date.now() > DEADLINE) throw new Error('overall time limit reached during latency');
+			const t = now();
+			const body = JSON.stringify({
+				events: evs.slice(k * batch, (k + 1) * batch).map((e, j) => ({ ...e, id: `lat-${k * batch + j}-t${t.toFixed(3)}` }))
+			});
+			sentEvents += batch;
+			inFlight++;
+			const p = postBatch(srv.server, key, body).then(
+				(res) => {
+					accepted += res.accepted;
+					inFlight--;
+				},
+				(err) => {
+					inFlight--;
+					say(`latency/${backend}: POST failed: ${(err as Error).message}`);
+				}
+			);
+			pending.push(p);
+			if (inFlight > 200) throw new Error('latency: more than 200 requests in flight; the server is not keeping up');
+		}
+		await withTimeout(Promise.all(pending), 60_000, 'latency sends');
+		const sendSec = (performance.now() - start) / 1000;
+		const serverCpuPct = ((cpuSeconds(srv.server.proc?.pid) - cpu0) / sendSec) * 100;
+		say(`latency/${backend}: sent ${fmt(sentEvents)} events in ${sendSec.toFixed(1)} s (${fmt(sentEvents / sendSec)} ev/s), ${fmt(accepted)} accepted; waiting for clients`);
+		w.postMessage({ type: 'finish', expected: accepted, timeoutMs: 15_000 });
+		const res = (await waitMsg('result', 60_000)) as { latencies: Float64Array; samples: number; resyncs: number; deltas: number; overflow: number; seenMin: number };
+		const sorted = Float64Array.from(res.latencies).sort();
+		const fig: LatencyFigure = {
+			backend,
+			clients,
+			eventsPerSec: (batch * 1000) / every,
+			batch,
+			seconds,
+			sent: sentEvents,
+			accepted,
+			samples: res.samples,
+			expectedSamples: accepted * clients,
+			missed: accepted * clients - res.samples,
+			resyncs: res.resyncs,
+			p50Ms: percentile(sorted, 0.5),
+			p90Ms: percentile(sorted, 0.9),
+			p99Ms: percentile(sorted, 0.99),
+			maxMs: sorted.length ? sorted[sorted.length - 1] : NaN,
+			senderLateBatches: late,
+			serverCpuPct,
+			loadAvg1: os.loadavg()[0]
+		};
+		say(
+			`latency/${backend}: p50 ${ms(fig.p50Ms)} ms, p90 ${ms(fig.p90Ms)} ms, p99 ${ms(fig.p99Ms)} ms, max ${ms(fig.maxMs)} ms over ${fmt(fig.samples)} deliveries ` +
+				`(${fmt(fig.missed)} missed, ${fig.resyncs} resync snapshots, ${res.deltas} delta messages, ${late} sender batches late > ${every} ms; ` +
+				`server used ${fig.serverCpuPct.toFixed(0)}% of a core while sending, load avg ${fig.loadAvg1.toFixed(2)})`
+		);
+		return fig;
+	} finally {
+		await stopWorker();
+		await srv.stop();
+	}
+}
+
+// ── 3. snapshot at 10k and 1M stored events ──────────────────────────────────────
+
+interface LoadResult {
+	events: number;
+	wanted: number;
+	seconds: number;
+	rejected: number;
+	token: string;
+	note: string | null;
+}
+
+/**
+ * Fill a fresh database with `wanted` events, ending now: DaySimulator days, validated and
+ * placed as ingest does, multi-row INSERTs straight into `events`, log_head moved, and the real
+ * Projector applying them in-process and checkpointing every 20 000 events (the server's
+ * default) with its clock at the loaded time, so the last checkpoint is at the head.
+ */
+const loadPlans = new Map<number, { end: number; days: number; surplus: number }>();
+
+async function bulkLoad(backend: Backend, wanted: number, data: { dataDir: string; databaseUrl?: string }): Promise<LoadResult> {
+	const started = performance.now();
+	const budgetEnd = Date.now() + SIZES.loadBudgetMs;
+	const handle = await openDatabase({ databaseUrl: data.databaseUrl ?? null, dataDir: data.dataDir, migrationsFolder: MIGRATIONS });
+	const close = onCleanup(`bulk-load ${backend} database handle`, () => handle.close());
+	try {
+		await upsertOrg(handle.db, ORG);
+		const org = await loadOrg(handle.db);
+		const { token } = await new Credentials(handle.db).createToken(`bench-snapshot-${wanted}`, { kind: 'all' });
+		let simNow = 0;
+		const projector = new Projector(handle.db, { org: () => org, now: () => simNow, log: (m) => say(`snapshot/${backend}: projector: ${m}`) });
+		await projector.restore(true);
+		const driver = rawDriver(handle);
+
+		// Which day to start on so that `wanted` events end now: count days backwards first
+		// (deterministic, so the plan is shared by the backends).
+		let plan = loadPlans.get(wanted);
+		if (!plan) {
+			const end = Date.now() - 60_000;
+			const counter = new DaySimulator({ org: ORG, seed: 303, idPrefix: 'snap' });
+			let days = 0;
+			let counted = 0;
+			for (; counted < wanted && days < 2000; days++) counted += counter.eventsBetween(end - (days + 1) * DAY, end - days * DAY).length;
+			loadPlans.set(wanted, (plan = { end, days, surplus: counted - wanted }));
+			say(`snapshot: ${fmt(wanted)} events = ${days} simulated days of the demo center ending now`);
+		}
+		const { end, days } = plan;
+		const sim = new DaySimulator({ org: ORG, seed: 303, idPrefix: 'snap' });
+		// Drop the surplus from the oldest day so the log ends at `end` with (about) `wanted` events.
+		let surplus = plan.surplus;
+		let seq = 0;
+		let rejected = 0;
+		let sinceCheckpoint = 0;
+		let note: string | null = null;
+		let lastReport = performance.now();
+		const sender = 'bench-loader';
+		for (let d = days; d > 0; d--) {
+			checkDeadline('bulk load');
+			if (Date.now() > budgetEnd) {
+				note = `load budget ${SIZES.loadBudgetMs / 60_000} min reached: stopped at ${fmt(seq)} of ${fmt(wanted)} events`;
+				say(`snapshot/${backend}: ${note}`);
+				break;
+			}
+			const from = end - d * DAY;
+			const to = end - (d - 1) * DAY;
+			let evs = sim.eventsBetween(from, to);
+			if (surplus > 0) {
+				const cut = Math.min(surplus, evs.length);
+				evs = evs.slice(cut);
+				surplus -= cut;
+			}
+			if (seq + evs.length > wanted) evs = evs.slice(0, wanted - seq);
+			// In 5 000-event steps: insert, apply, checkpoint every 20 000 like the server.
+			for (let i = 0; i < evs.length; i += 5000) {
+				const part = evs.slice(i, i + 5000);
+				const { placed, rejected: rej, firstError } = placeEvents(part, sender, seq + 1, org, to + 60_000);
+				if (rej) {
+					rejected += rej;
+					say(`snapshot/${backend}: ${rej} generated events rejected by validation (first: ${firstError})`);
+				}
+				if (!placed.length) continue;
+				await rawInsert(driver, placed.map(rowParams), 500, 10);
+				seq = placed[placed.length - 1].seq;
+				await handle.db.execute(sql`update log_head set seq = ${seq} where id = 1`);
+				simNow = placed[placed.length - 1].at;
+				projector.submit(placed);
+				if (projector.seq !== seq) throw new Error(`projector at ${projector.seq}, log at ${seq}`);
+				sinceCheckpoint += placed.length;
+				if (sinceCheckpoint >= 20_000) {
+					await projector.checkpoint();
+					sinceCheckpoint = 0;
+				}
+			}
+			if (performance.now() - lastReport > 10_000) {
+				lastReport = performance.now();
+				const sec = (performance.now() - started) / 1000;
+				say(`snapshot/${backend}: loaded ${fmt(seq)}/${fmt(wanted)} events in ${sec.toFixed(0)} s (${fmt(seq / sec)} ev/s)`);
+			}
+			if (seq >= wanted) break;
+		}
+		simNow = Date.now();
+		await projector.checkpoint();
+		const [cp] = rowsOfAny(await handle.db.execute(sql`select seq, length(state) as bytes from checkpoints where name = 'live'`));
+		const head = rowsOfAny(await handle.db.execute(sql`select seq from log_head where id = 1`))[0];
+		const seconds = (performance.now() - started) / 1000;
+		say(
+			`snapshot/${backend}: loaded ${fmt(seq)} events in ${seconds.toFixed(1)} s (${fmt(seq / seconds)} ev/s incl. generation, validation, projection); ` +
+				`log_head ${head?.seq}, checkpoint at seq ${cp?.seq} (${fmt(Number(cp?.bytes) / 1024)} KiB of state)`
+		);
+		return { events: seq, wanted, seconds, rejected, token, note };
+	} finally {
+		await close();
+	}
+}
+
+function rowsOfAny(r: unknown): Array<Record<string, unknown>> {
+	return Array.isArray(r) ? (r as Array<Record<string, unknown>>) : ((r as { rows?: Array<Record<string, unknown>> }).rows ?? []);
+}
+
+interface SnapshotFigure {
+	backend: Backend;
+	events: number;
+	wanted: number;
+	loadSec: number;
+	loadNote: string | null;
+	startupMs: number;
+	restoredLine: string;
+	tailReplayed: number | null;
+	requests: number;
+	medianMs: number;
+	p99Ms: number;
+	meanMs: number;
+	bytes: number;
+	seq: number;
+}
+
+interface SnapshotServer {
+	backend: Backend;
+	load: LoadResult;
+	srv: Awaited<ReturnType<typeof launch>>;
+	restoredLine: string;
+	tail: number | null;
+	url: string;
+	dispose: () => Promise<void>;
+}
+
+/** Bulk-load `wanted` events into a fresh database and start a server on it (restoring from the checkpoint). */
+async function snapshotServer(backend: Backend, wanted: number): Promise<SnapshotServer> {
+	const dir = tempDir(`snap-${backend}-${wanted}`);
+	let db: { url: string; drop: () => Promise<void> } | null = null;
+	const dispose = async () => {
+		if (db) await db.drop();
+		await dir.remove();
+	};
+	try {
+		if (backend === 'postgres') db = await freshDb();
+		say(`snapshot/${backend}: bulk-loading ${fmt(wanted)} events`);
+		const load = await bulkLoad(backend, wanted, { dataDir: dir.dir, databaseUrl: db?.url });
+		checkDeadline('snapshot');
+		const srv = await launch(backend, { dataDir: dir.dir, databaseUrl: db?.url });
+		const restoredLine = (srv.server.output.split('\n').find((l) => l.includes('projection restored')) ?? '(no "projection restored" line in the server output)').trim();
+		const tail = /, (\d+) tail events replayed/.exec(restoredLine);
+		say(`snapshot/${backend} ${fmt(load.events)} events: server ready in ${(srv.startupMs / 1000).toFixed(2)} s (spawn → /healthz 200) — ${restoredLine}`);
+		const seq = await settle(srv.server, 1500, 20_000); // the deadline judge may append derived events right after start
+		if (seq !== load.events) say(`snapshot/${backend} ${fmt(load.events)} events: the server's deadline judge appended ${fmt(seq - load.events)} derived events after start (seq now ${fmt(seq)})`);
+		return {
+			backend,
+			load,
+			srv,
+			restoredLine,
+			tail: tail ? Number(tail[1]) : null,
+			url: `${srv.server.url}/api/v1/snapshot?token=${encodeURIComponent(load.token)}`,
+			dispose: async () => {
+				await srv.stop();
+				await dispose();
+			}
+		};
+	} catch (err) {
+		await dispose();
+		throw err;
+	}
+}
+
+/**
+ * Time GET /api/v1/snapshot on each server: warm-up, then `requests` rounds that ask each
+ * server in turn (so load from elsewhere on the machine hits both sizes alike).
+ */
+async function measureSnapshots(servers: SnapshotServer[]): Promise<SnapshotFigure[]> {
+	const times: number[][] = servers.map(() => []);
+	const bytes: number[] = servers.map(() => 0);
+	const seqs: number[] = servers.map(() => 0);
+	for (let i = 0; i < SIZES.snapshotWarmup + SIZES.snapshotRequests; i++) {
+		checkDeadline('snapshot requests');
+		for (let k = 0; k < servers.length; k++) {
+			const t = performance.now();
+			const r = await fetch(servers[k].url);
+			const text = await r.text();
+			const dt = performance.now() - t;
+			if (r.status !== 200) throw new Error(`snapshot ${r.status}: ${text.slice(0, 200)}`);
+			if (i >= SIZES.snapshotWarmup) times[k].push(dt);
+			bytes[k] = text.length;
+			seqs[k] = (JSON.parse(text) as { seq: number }).seq;
+		}
+	}
+	return servers.map((s, k) => {
+		const sorted = [...times[k]].sort((a, b) => a - b);
+		const fig: SnapshotFigure = {
+			backend: s.backend,
+			events: s.load.events,
+			wanted: s.load.wanted,
+			loadSec: s.load.seconds,
+			loadNote: s.load.note,
+			startupMs: s.srv.startupMs,
+			restoredLine: s.restoredLine,
+			tailReplayed: s.tail,
+			requests: sorted.length,
+			medianMs: median(sorted),
+			p99Ms: percentile(sorted, 0.99),
+			meanMs: sorted.reduce((a, b) => a + b, 0) / sorted.length,
+			bytes: bytes[k],
+			seq: seqs[k]
+		};
+		say(
+			`snapshot/${s.backend} ${fmt(fig.events)} events: GET /api/v1/snapshot median ${ms(fig.medianMs)} ms, p99 ${ms(fig.p99Ms)} ms, mean ${ms(fig.meanMs)} ms ` +
+				`(${fig.requests} requests after ${SIZES.snapshotWarmup} warm-up${servers.length > 1 ? ', alternating with the other size' : ''}; ${fmt(fig.bytes / 1024, 1)} KiB; seq ${fmt(fig.seq)})`
+		);
+		return fig;
+	});
+}
+
+// ── main ───────────────────────────────────────────────────────────────────────
+
+interface Results {
+	machine: Record<string, unknown>;
+	options: { quick: boolean; only: Part[]; backends: Backend[]; sizes: typeof SIZES };
+	ingest: IngestFigure[];
+	latency: LatencyFigure[];
+	snapshot: SnapshotFigure[];
+	snapshotRatios: Array<{ backend: Backend; small: number; large: number; medianRatio: number; p99Ratio: number }>;
+	errors: string[];
+	/** The wall display (scripts/bench-wall.ts): JS weight and time to first figures in Chromium. */
+	wall?: WallFigures;
+	finishedAt?: string;
+}
+
+function machineFacts(): Record<string, unknown> {
+	const cpus = os.cpus();
+	return {
+		cores: cpus.length,
+		cpu: cpus[0]?.model ?? 'unknown',
+		node: process.version,
+		platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+		memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+		loadAvg: os.loadavg().map((x) => Number(x.toFixed(2))),
+		startedAt: new Date().toISOString()
+	};
+}
+
+function table(headers: string[], rows: string[][]): string {
+	const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+	const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+	return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function summary(res: Results): string {
+	const out: string[] = ['', '══════════════ Hallwatch bench summary ══════════════'];
+	const m = res.machine;
+	out.push(
+		`machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, node ${m.node}; load avg at start ${(m.loadAvg as number[]).join(' ')}, at end ${((m.loadAvgEnd as number[]) ?? []).join(' ')}${res.options.quick ? '  [--quick]' : ''}`
+	);
+	out.push('note: 2 shared cores — other work on the machine makes these figures noisy.');
+	if (res.ingest.length) {
+		const f0 = res.ingest[0];
+		out.push('', `1. Ingest throughput — ${f0.runs} runs × ${fmt(f0.eventsPerRun)} DaySimulator events, ${f0.batch}/batch, ${f0.senders} senders in flight (median; all runs)`);
+		out.push(
+			table(
+				['backend', 'server ev/s', 'raw INSERT rows/s', 'server÷raw', 'raw+fsync rows/s', 'server runs', 'raw runs'],
+				res.ingest.map((f) => [
+					f.backend,
+					fmt(f.serverMedian),
+					fmt(f.rawMedian),
+					f.ratio.toFixed(2),
+					f.rawFsyncMedian ? fmt(f.rawFsyncMedian) : '—',
+					f.serverEventsPerSec.map((x) => fmt(x)).join(' / '),
+					f.rawEventsPerSec.map((x) => fmt(x)).join(' / ')
+				])
+			)
+		);
+		out.push('   raw = 500-row multi-row INSERTs, one transaction each, one writer, same driver and table; raw+fsync (PGlite, which runs with fsync off) adds');
+		out.push('   the WAL fsync the server does before replying. PostgreSQL fsyncs each commit itself, so its raw figure already includes it.');
+	}
+	if (res.latency.length) {
+		const f0 = res.latency[0];
+		out.push('', `2. Ingest → client latency — ${f0.clients} WebSocket clients (events=all), ${f0.eventsPerSec} events/s as ${f0.batch}-event batches, ${f0.seconds} s`);
+		out.push(
+			table(
+				['backend', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'deliveries', 'missed', 'resyncs', 'server CPU', 'load avg'],
+				res.latency.map((f) => [
+					f.backend,
+					ms(f.p50Ms),
+					ms(f.p90Ms),
+					ms(f.p99Ms),
+					ms(f.maxMs),
+					fmt(f.samples),
+					fmt(f.missed),
+					String(f.resyncs),
+					`${f.serverCpuPct.toFixed(0)}%`,
+					f.loadAvg1.toFixed(2)
+				])
+			)
+		);
+	}
+	if (res.snapshot.length) {
+		out.push('', `3. Snapshot — GET /api/v1/snapshot, ${SIZES.snapshotRequests} sequential requests after ${SIZES.snapshotWarmup} warm-up; server restored from a checkpoint`);
+		out.push(
+			table(
+				['backend', 'events', 'load s', 'start-up s', 'tail replayed', 'median ms', 'p99 ms'],
+				res.snapshot.map((f) => [f.backend, fmt(f.events), f.loadSec.toFixed(1), (f.startupMs / 1000).toFixed(2), f.tailReplayed === null ? '?' : fmt(f.tailReplayed), ms(f.medianMs), ms(f.p99Ms)])
+			)
+		);
+		for (const f of res.snapshot) if (f.loadNote) out.push(`   ${f.backend}: ${f.loadNote}`);
+		for (const r of res.snapshotRatios)
+			out.push(`   ${r.backend}: ${fmt(r.large)} vs ${fmt(r.small)} events — median ratio ${r.medianRatio.toFixed(2)}, p99 ratio ${r.p99Ratio.toFixed(2)} (1.0 = flat)`);
+	}
+	if (res.wall) {
+		const w = res.wall;
+		out.push('', '4. Wall display — /wall at 1920×1080 in Chromium (scripts/bench-wall.ts)');
+		out.push(`   JS fetched: ${w.js.files} files, ${(w.js.gzipBytes / 1024).toFixed(1)} KiB gzipped (${(w.js.rawBytes / 1024).toFixed(1)} KiB raw); CSS ${(w.css.gzipBytes / 1024).toFixed(1)} KiB gzipped; fonts ${(w.fonts.bytes / 1024).toFixed(1)} KiB`);
+		out.push(`   first figures (median): cold ${w.cold.medianFirstFigureMs} ms, warm HTTP cache ${w.warm.medianFirstFigureMs} ms, warm + figure cache ${w.cachedFigures.medianFirstFigureMs} ms; live: ${w.cold.medianLiveMs} / ${w.warm.medianLiveMs} / ${w.cachedFigures.medianLiveMs} ms`);
+	}
+	if (res.errors.length) out.push('', 'ERRORS:', ...res.errors.map((e) => `  ${e}`));
+	return out.join('\n');
+}
+
+async function main(): Promise<number> {
+	const res: Results = {
+		machine: machineFacts(),
+		options: { quick: Q, only: OPTS.only, backends: BACKENDS, sizes: SIZES },
+		ingest: [],
+		latency: [],
+		snapshot: [],
+		snapshotRatios: [],
+		errors: []
+	};
+	const m = res.machine;
+	say(`machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB memory, node ${m.node}, ${m.platform}, load avg ${(m.loadAvg as number[]).join(' ')}`);
+	say(`parts: ${OPTS.only.join(', ')}; backends: ${BACKENDS.join(', ')}${PG_BASE ? '' : ' (set DATABASE_URL or TEST_DATABASE_URL for PostgreSQL)'}${Q ? '; --quick sizes' : ''}`);
+	say('building the server if build/ is older than src/ …');
+	buildIfStale();
+	privateBuild();
+
+	const attempt = async (what: string, fn: () => Promise<void>) => {
+		try {
+			checkDeadline(what);
+			say(`── ${what} (load avg ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})`);
+			await fn();
+		} catch (err) {
+			const msg = `${what}: ${(err as Error).stack ?? err}`;
+			res.errors.push(`${what}: ${String((err as Error).message).slice(0, 400)}`);
+			say(`FAILED ${msg}`);
+		}
+	};
+
+	if (OPTS.only.includes('ingest')) for (const b of BACKENDS) await attempt(`ingest/${b}`, async () => void res.ingest.push(await benchIngest(b)));
+	if (OPTS.only.includes('latency')) for (const b of BACKENDS) await attempt(`latency/${b}`, async () => void res.latency.push(await benchLatency(b)));
+	if (OPTS.only.includes('snapshot'))
+		for (const b of BACKENDS)
+			await attempt(`snapshot/${b}`, async () => {
+				const up: SnapshotServer[] = [];
+				try {
+					up.push(await snapshotServer(b, SIZES.snapshotSmall));
+					try {
+						up.push(await snapshotServer(b, SIZES.snapshotLarge));
+					} catch (err) {
+						res.errors.push(`snapshot/${b}/${SIZES.snapshotLarge}: ${String((err as Error).message).slice(0, 400)}`);
+						say(`FAILED snapshot/${b} at ${fmt(SIZES.snapshotLarge)} events: ${(err as Error).stack ?? err}`);
+					}
+					say(`snapshot/${b}: timing GET /api/v1/snapshot on ${up.map((u) => `${fmt(u.load.events)}`).join(' and ')} events${up.length > 1 ? ', both servers up, requests alternating' : ''}`);
+					const figs = await measureSnapshots(up);
+					res.snapshot.push(...figs);
+					if (figs.length === 2) {
+						const [s, l] = figs;
+						const r = { backend: b, small: s.events, large: l.events, medianRatio: l.medianMs / s.medianMs, p99Ratio: l.p99Ms / s.p99Ms };
+						res.snapshotRatios.push(r);
+						say(
+							`snapshot/${b}: ${fmt(l.events)} vs ${fmt(s.events)} events — median ${ms(l.medianMs)} vs ${ms(s.medianMs)} ms (ratio ${r.medianRatio.toFixed(2)}), ` +
+								`p99 ${ms(l.p99Ms)} vs ${ms(s.p99Ms)} ms (ratio ${r.p99Ratio.toFixed(2)}); start-up ${(l.startupMs / 1000).toFixed(2)} vs ${(s.startupMs / 1000).toFixed(2)} s`
+						);
+					}
+				} finally {
+					for (const u of up.reverse()) await u.dispose();
+				}
+			});
+
+	if (OPTS.only.includes('wall')) await attempt('wall', async () => void (res.wall = await benchWall({ quick: Q, serverScript: SERVER_SCRIPT, say: (msg) => say(`wall: ${msg}`) })));
+
+	res.finishedAt = new Date().toISOString();
+	res.machine.loadAvgEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
+	console.log(summary(res));
+	if (OPTS.json) {
+		fs.mkdirSync(path.dirname(OPTS.json), { recursive: true });
+		fs.writeFileSync(OPTS.json, JSON.stringify(res, null, 2) + '\n');
+		say(`figures written to ${OPTS.json}`);
+	}
+	return res.errors.length ? 1 : 0;
+}
+
+let code = 1;
+try {
+	code = await main();
+} catch (err) {
+	console.error(`[bench] ${(err as Error).stack ?? err}`);
+	code = 1;
+} finally {
+	await cleanupAll();
+}
+say(`done in ${((performance.now() - T0) / 1000).toFixed(0)} s`);
+process.exit(code);

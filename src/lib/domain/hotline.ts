@@ -1,0 +1,340 @@
+/**
+ * The 12345 hotline console's pure core: one ticket as it stands (the `hotline_tickets` row)
+ * folded from its `hotline.*` events, what each console action requires of the ticket, the
+ * category time limits (working days) and the due time they give. No I/O, no clock.
+ */
+import type { WorkingCalendar } from './calendar';
+import type { EventPlace } from './org';
+
+export type HotlineStatus = 'received' | 'assigned' | 'replied' | 'closed' | 'reopened';
+export const HOTLINE_STATUSES: readonly HotlineStatus[] = ['received', 'assigned', 'replied', 'closed', 'reopened'];
+export const HOTLINE_CHANNELS = ['phone', 'mailbox', 'web', 'wechat'] as const;
+export type HotlineChannel = (typeof HOTLINE_CHANNELS)[number];
+export const SATISFACTIONS = ['satisfied', 'basic', 'unsatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTIONS)[number];
+
+/** Free-form per-ticket facts kept in the row's `detail` (jsonb). */
+export interface TicketDetail {
+	/** The center the ticket belongs to (its creation event's place), if any. */
+	centerCode?: string | null;
+	/** Who took it: the sender of `hotline.ticket_created` (`user:NAME` or an ingest key). */
+	createdBy?: string;
+	lastReply?: string;
+	reopenReason?: string;
+	supervisions?: number;
+	supervisionNote?: string;
+	callbacks?: number;
+	callbackAt?: number;
+	events?: number;
+}
+
+/** One ticket as it stands: the typed columns of `hotline_tickets` plus `detail`. Times are epoch ms. */
+export interface TicketSummary {
+	ticketId: string;
+	channel: string | null;
+	category: string | null;
+	summary: string | null;
+	callerPhone: string | null;
+	regionCode: string | null;
+	departmentCode: string | null;
+	status: HotlineStatus;
+	/** Null until `hotline.ticket_created` is seen (a row is only written once it is). */
+	createdAt: number | null;
+	assignedAt: number | null;
+	dueAt: number | null;
+	repliedAt: number | null;
+	closedAt: number | null;
+	reopenedCount: number;
+	supervisedLevel: number | null;
+	/** Judged overdue at least once (`hotline.ticket_overdue`); stays set, like the projection's flag. */
+	overdue: boolean;
+	/** The latest callback since the latest closure: reached or not, and how satisfied. */
+	callbackReached: boolean | null;
+	satisfaction: Satisfaction | null;
+	detail: TicketDetail;
+	/** Seq of the last event folded in: replays and second writers change nothing at or below it. */
+	lastSeq: number;
+}
+
+/** What the reducer reads of an event (a logged, placed event has all of it). */
+export interface TicketEvent {
+	seq: number;
+	type: string;
+	/** Epoch ms of occurredAt. */
+	at: number;
+	data: Record<string, unknown>;
+	sender?: string;
+	place?: Pick<EventPlace, 'centerCode' | 'regionCode'>;
+}
+
+export function emptySummary(ticketId: string): TicketSummary {
+	return {
+		ticketId,
+		channel: null,
+		category: null,
+		summary: null,
+		callerPhone: null,
+		regionCode: null,
+		departmentCode: null,
+		status: 'received',
+		createdAt: null,
+		assignedAt: null,
+		dueAt: null,
+		repliedAt: null,
+		closedAt: null,
+		reopenedCount: 0,
+		supervisedLevel: null,
+		overdue: false,
+		callbackReached: null,
+		satisfaction: null,
+		detail: {},
+		lastSeq: 0
+	};
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/**
+ * Fold one event into the ticket (in place). Events at or below `lastSeq` are ignored, so a
+ * replay or a second writer changes nothing. Follows the live projection where it decides
+ * (a second `ticket_created` is ignored, closing twice counts once, reopening needs a closed
+ * ticket) but also takes events that came before the ticket's creation (out of order).
+ */
+export function applyTicketEvent(s: TicketSummary, e: TicketEvent): TicketSummary {
+	if (e.seq <= s.lastSeq) return s;
+	const d = e.data;
+	const open = s.status !== 'closed';
+	switch (e.type) {
+		case 'hotline.ticket_created':
+			if (s.createdAt != null) break;
+			s.createdAt = e.at;
+			s.channel = str(d.channel);
+			s.category = str(d.category);
+			s.summary = str(d.summary);
+			s.callerPhone = str(d.callerPhone);
+			s.regionCode = e.place?.regionCode ?? str(d.regionCode);
+			s.detail.centerCode = e.place?.centerCode ?? null;
+			if (e.sender) s.detail.createdBy = e.sender;
+			break;
+		case 'hotline.ticket_assigned':
+			s.departmentCode = str(d.departmentCode);
+			s.assignedAt = e.at;
+			s.dueAt = typeof d.dueAt === 'string' ? Date.parse(d.dueAt) : null;
+			if (open) s.status = 'assigned';
+			break;
+		case 'hotline.ticket_replied':
+			s.repliedAt = e.at;
+			s.detail.lastReply = str(d.reply) ?? undefined;
+			if (!s.departmentCode) s.departmentCode = str(d.departmentCode);
+			if (open) s.status = 'replied';
+			break;
+		case 'hotline.ticket_closed':
+			if (!open) break;
+			s.status = 'closed';
+			s.closedAt = e.at;
+			break;
+		case 'hotline.ticket_reopened':
+			if (open) break;
+			s.status = 'reopened';
+			s.closedAt = null;
+			s.reopenedCount++;
+			s.detail.reopenReason = str(d.reason) ?? undefined;
+			// The callback was about the closure just undone; the next closure gets its own.
+			s.callbackReached = null;
+			s.satisfaction = null;
+			break;
+		case 'hotline.callback_recorded': {
+			const reached = d.reached === true;
+			s.callbackReached = reached;
+			const sat = str(d.satisfaction);
+			s.satisfaction = reached && (SATISFACTIONS as readonly string[]).includes(sat ?? '') ? (sat as Satisfaction) : null;
+			s.detail.callbacks = (s.detail.callbacks ?? 0) + 1;
+			s.detail.callbackAt = e.at;
+			break;
+		}
+		case 'hotline.ticket_supervised': {
+			const level = typeof d.level === 'number' && Number.isInteger(d.level) ? d.level : null;
+			s.supervisedLevel = level ?? Math.max(s.supervisedLevel ?? 0, 1);
+			s.detail.supervisions = (s.detail.supervisions ?? 0) + 1;
+			s.detail.supervisionNote = str(d.note) ?? undefined;
+			break;
+		}
+		case 'hotline.ticket_overdue':
+			s.overdue = true;
+			break;
+		default:
+			return s;
+	}
+	s.detail.events = (s.detail.events ?? 0) + 1;
+	s.lastSeq = e.seq;
+	return s;
+}
+
+/** A ticket from its events (any order in; folded in seq order). */
+export function summarize(ticketId: string, events: TicketEvent[]): TicketSummary {
+	const s = emptySummary(ticketId);
+	for (const e of [...events].sort((a, b) => a.seq - b.seq)) applyTicketEvent(s, e);
+	return s;
+}
+
+/** Open (not closed), assigned a due time, and past it at `now`. */
+export function isOverdueNow(s: Pick<TicketSummary, 'status' | 'dueAt'>, now: number): boolean {
+	return s.status !== 'closed' && s.dueAt != null && now > s.dueAt;
+}
+
+// ── console actions: what each requires of the ticket ────────────────────────────
+
+export type HotlineAction = 'dispatch' | 'reply' | 'close' | 'reopen' | 'callback' | 'supervise';
+export const HOTLINE_ACTIONS: readonly HotlineAction[] = ['dispatch', 'reply', 'close', 'reopen', 'callback', 'supervise'];
+
+/** A refused input or action: the form field it concerns, a message code and its parameters. */
+export interface HotlineProblem {
+	field: string;
+	code: string;
+	params?: Record<string, string | number>;
+}
+
+/** Why `action` cannot be taken on the ticket as it stands (null: it can). */
+export function actionProblem(s: TicketSummary | null, action: HotlineAction): HotlineProblem | null {
+	if (!s || s.createdAt == null) return { field: 'ticketId', code: 'unknownTicket' };
+	const closed = s.status === 'closed';
+	switch (action) {
+		case 'dispatch':
+		case 'supervise':
+			return closed ? { field: 'ticketId', code: 'closedAlready' } : null;
+		case 'reply':
+			if (closed) return { field: 'ticketId', code: 'closedAlready' };
+			return s.departmentCode ? null : { field: 'ticketId', code: 'notDispatched' };
+		case 'close':
+			return closed ? { field: 'ticketId', code: 'closedAlready' } : null;
+		case 'reopen':
+		case 'callback':
+			return closed ? null : { field: 'ticketId', code: 'notClosed' };
+	}
+}
+
+/** The actions the console offers on a ticket as it stands. */
+export function availableActions(s: TicketSummary): HotlineAction[] {
+	return HOTLINE_ACTIONS.filter((a) => !actionProblem(s, a));
+}
+
+// ── intake ────────────────────────────────────────────────────────────────────
+
+export interface IntakeInput {
+	callerPhone: string;
+	channel: string;
+	category: string;
+	summary: string;
+	regionCode: string;
+}
+
+const PHONE = /^[0-9+\-() ]{3,32}$/;
+
+/** The first problem of an intake form, naming its field (null: fine). Known categories/regions are the caller's. */
+export function intakeProblem(input: IntakeInput, known: { categories: readonly string[]; regions: ReadonlySet<string> }): HotlineProblem | null {
+	const phone = input.callerPhone.trim();
+	if (phone && !PHONE.test(phone)) return { field: 'callerPhone', code: 'badPhone' };
+	if (!(HOTLINE_CHANNELS as readonly string[]).includes(input.channel)) return { field: 'channel', code: 'chooseOne' };
+	if ((input.channel === 'phone' || input.channel === 'wechat') && !phone) return { field: 'callerPhone', code: 'phoneRequired' };
+	const category = input.category.trim();
+	if (!category) return { field: 'category', code: 'required' };
+	if (!known.categories.includes(category)) return { field: 'category', code: 'unknownCategory', params: { value: category } };
+	const summary = input.summary.trim();
+	if (!summary) return { field: 'summary', code: 'required' };
+	if (summary.length > 2000) return { field: 'summary', code: 'tooLong', params: { max: 2000 } };
+	if (input.regionCode && !known.regions.has(input.regionCode)) return { field: 'regionCode', code: 'unknownRegion', params: { value: input.regionCode } };
+	return null;
+}
+
+/** Free text of an action (reply, reason, note): trimmed, required, at most `max` characters. */
+export function textProblem(field: string, value: string, max: number): HotlineProblem | null {
+	const v = value.trim();
+	if (!v) return { field, code: 'required' };
+	if (v.length > max) return { field, code: 'tooLong', params: { max } };
+	return null;
+}
+
+// ── category time limits (working days) ──────────────────────────────────────────
+
+/**
+ * Time limits per category in working days (办理时限), in the order the console offers the
+ * categories, and the limit of categories not listed (e.g. sent by another system).
+ */
+export interface HotlineSettings {
+	categories: Array<{ name: string; days: number }>;
+	defaultDays: number;
+}
+
+export const MAX_LIMIT_DAYS = 60;
+
+/** Defaults for the usual 12345 categories; admins change them (`/hotline/limits`). */
+export const DEFAULT_HOTLINE_SETTINGS: HotlineSettings = {
+	categories: [
+		{ name: '咨询', days: 1 },
+		{ name: '城市管理', days: 5 },
+		{ name: '交通出行', days: 5 },
+		{ name: '住房保障', days: 10 },
+		{ name: '劳动社保', days: 10 },
+		{ name: '市场监管', days: 7 },
+		{ name: '医疗卫生', days: 5 },
+		{ name: '环境保护', days: 5 },
+		{ name: '其他', days: 5 }
+	],
+	defaultDays: 5
+};
+
+const validDays = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_LIMIT_DAYS;
+const validName = (s: unknown): s is string => typeof s === 'string' && s.trim() === s && s.length >= 1 && s.length <= 100;
+
+/** Problems of a settings value, each naming its field (`limits.城市管理`, `defaultDays`). */
+export function hotlineSettingsProblems(v: HotlineSettings): HotlineProblem[] {
+	const out: HotlineProblem[] = [];
+	if (!validDays(v.defaultDays)) out.push({ field: 'defaultDays', code: 'badDays', params: { max: MAX_LIMIT_DAYS } });
+	if (!v.categories.length) out.push({ field: 'limits', code: 'noCategory' });
+	const seen = new Set<string>();
+	for (const c of v.categories) {
+		if (!validName(c.name)) out.push({ field: `limits.${c.name}`, code: 'badCategory', params: { value: c.name } });
+		else if (seen.has(c.name)) out.push({ field: `limits.${c.name}`, code: 'duplicateCategory', params: { value: c.name } });
+		else if (!validDays(c.days)) out.push({ field: `limits.${c.name}`, code: 'badDays', params: { max: MAX_LIMIT_DAYS } });
+		seen.add(c.name);
+	}
+	return out;
+}
+
+/** A stored value read back: anything wrong falls back to the defaults for that part. */
+export function parseHotlineSettings(raw: unknown): { settings: HotlineSettings; errors: string[] } {
+	const errors: string[] = [];
+	if (raw == null) return { settings: structuredClone(DEFAULT_HOTLINE_SETTINGS), errors };
+	const r = raw as Partial<HotlineSettings>;
+	const defaultDays = validDays(r.defaultDays) ? r.defaultDays : DEFAULT_HOTLINE_SETTINGS.defaultDays;
+	if (!validDays(r.defaultDays)) errors.push('defaultDays: expected whole days 1–60; the default is used');
+	const categories: HotlineSettings['categories'] = [];
+	for (const c of Array.isArray(r.categories) ? (r.categories as unknown[]) : []) {
+		const x = c as { name?: unknown; days?: unknown } | null;
+		if (x && validName(x.name) && validDays(x.days) && !categories.some((k) => k.name === x.name)) categories.push({ name: x.name, days: x.days });
+		else errors.push(`categories: ${JSON.stringify(c)} left out (expected a unique name and whole days 1–60)`);
+	}
+	if (!categories.length) {
+		errors.push('categories: none valid; the defaults are used');
+		categories.push(...structuredClone(DEFAULT_HOTLINE_SETTINGS.categories));
+	}
+	return { settings: { categories, defaultDays }, errors };
+}
+
+/** Working days a category's tickets have (the default for a category not listed). */
+export function limitDaysFor(settings: HotlineSettings, category: string | null): number {
+	return settings.categories.find((c) => c.name === category)?.days ?? settings.defaultDays;
+}
+
+/** Categories offered at intake, in the order the settings list them. */
+export const categoriesOf = (settings: HotlineSettings): string[] => settings.categories.map((c) => c.name);
+
+/**
+ * Due time of a ticket dispatched at `assignedAt`: `days` working days later by the calendar
+ * (the same local time of day; see WorkingCalendar.addWorkingDays), `days` defaulting to the
+ * category's limit.
+ */
+export function dueAtFor(assignedAt: number, category: string | null, settings: HotlineSettings, calendar: WorkingCalendar, tz: string, days?: number): { dueAt: number; days: number } {
+	const n = days ?? limitDaysFor(settings, category);
+	return { dueAt: calendar.addWorkingDays(assignedAt, n, tz), days: n };
+}

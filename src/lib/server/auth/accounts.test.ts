@@ -1,0 +1,157 @@
+/**
+ * Sessions and accounts against a real database (PGlite; PostgreSQL too when TEST_DATABASE_URL
+ * is set): the Lucia session design, sliding expiry, invalidation, the sign-in throttle, and the
+ * append-only audit log.
+ */
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeHexLowerCase } from '@oslojs/encoding';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OrgIndex } from '../../domain/org';
+import { audit } from '../audit';
+import type { DbHandle } from '../db/client';
+import { auditLog, sessions } from '../db/schema';
+import { openTestDatabase, TEST_BACKENDS } from '../db/testing';
+import { AccountError, Accounts } from './accounts';
+import { generateSessionToken, SessionStore } from './session';
+
+const ORG = new OrgIndex({
+	regions: [{ code: 'C1', name: '测试市' }],
+	centers: [{ code: 'HC1', name: '测试中心', regionCode: 'C1' }],
+	departments: [{ code: 'GSJ', name: '工商局', centerCode: 'HC1' }],
+	windows: [{ code: 'W01', name: '01号窗口', centerCode: 'HC1', departmentCode: 'GSJ' }],
+	staff: [{ code: 'S001', name: '张伟', departmentCode: 'GSJ', windowCode: 'W01' }]
+} as never);
+const DAY = 86_400_000;
+
+describe.each(TEST_BACKENDS)('accounts and sessions on %s', (backend) => {
+	let handle: DbHandle;
+	let cleanup: () => Promise<void>;
+	let clock = Date.parse('2026-11-20T09:00:00+08:00');
+	const now = () => clock;
+	let store: SessionStore;
+	let accounts: Accounts;
+
+	beforeAll(async () => {
+		({ handle, cleanup } = await openTestDatabase(backend));
+		store = new SessionStore(handle.db, { lifetimeDays: 7, now });
+		accounts = new Accounts(handle.db, store, { userFailures: 3, ipFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 }, now);
+	}, 60_000);
+	afterAll(async () => cleanup?.());
+
+	it('stores only the SHA-256 of a session token, never the token', async () => {
+		const { user } = await accounts.create({ username: 'zhang', roles: ['leader'], password: 'a long password 1' }, ORG);
+		const token = generateSessionToken();
+		expect(token).toMatch(/^[a-z2-7]{32}$/);
+		const s = await store.create(token, user.id, { ip: '10.0.0.1' });
+		const rows = await handle.db.select().from(sessions);
+		expect(rows.map((r) => r.id)).toEqual([s.id]);
+		expect(s.id).toBe(encodeHexLowerCase(sha256(new TextEncoder().encode(token))));
+		expect(JSON.stringify(rows)).not.toContain(token);
+		const v = await store.validate(token);
+		expect(v?.user.username).toBe('zhang');
+		expect(v?.refreshed).toBe(false);
+		expect(await store.validate(generateSessionToken())).toBeNull();
+	});
+
+	it('slides: used in the second half of its life, a session gets a full lifetime again; unused past expiry, it is gone', async () => {
+		const { user } = await accounts.create({ username: 'li', roles: ['supervisor'], password: 'a long password 2' }, ORG);
+		const token = generateSessionToken();
+		const created = await store.create(token, user.id);
+		clock += 3 * DAY; // first half: no refresh
+		expect((await store.validate(token))!.refreshed).toBe(false);
+		clock += 1 * DAY; // 4 days in: second half
+		const v = await store.validate(token);
+		expect(v!.refreshed).toBe(true);
+		expect(v!.session.expiresAt.getTime()).toBe(clock + 7 * DAY);
+		expect(v!.session.expiresAt.getTime()).toBeGreaterThan(created.expiresAt.getTime());
+		clock += 7 * DAY + 1; // unused for a full lifetime
+		expect(await store.validate(token)).toBeNull();
+		expect(await handle.db.select().from(sessions).where(eq(sessions.id, v!.session.id))).toEqual([]);
+	});
+
+	it('ends sessions on logout, password change (except the current one), role change and disabling', async () => {
+		const { user } = await accounts.create({ username: 'wang', roles: ['hotline_operator'], password: 'a long password 3' }, ORG);
+		const [a, b, c] = [generateSessionToken(), generateSessionToken(), generateSessionToken()];
+		const sa = await store.create(a, user.id);
+		await store.create(b, user.id);
+		await store.create(c, user.id);
+		await store.invalidate(sa.id);
+		expect(await store.validate(a)).toBeNull();
+		const sb = (await store.validate(b))!.session;
+		await accounts.changePassword(user.id, 'a long password 3', 'another password 3', sb.id);
+		expect(await store.validate(b)).not.toBeNull();
+		expect(await store.validate(c)).toBeNull();
+		// The old password no longer works, the new one does.
+		expect((await accounts.signIn('wang', 'a long password 3', null)).ok).toBe(false);
+		expect((await accounts.signIn('wang', 'another password 3', null)).ok).toBe(true);
+		// Same roles: sessions stay. New roles: they end.
+		expect((await accounts.update(user.id, { roles: ['hotline_operator'], displayName: '王' }, ORG)).sessionsEnded).toBe(0);
+		expect(await store.validate(b)).not.toBeNull();
+		const change = await accounts.update(user.id, { roles: ['hotline_operator', 'leader'] }, ORG);
+		expect(change.sessionsEnded).toBe(1);
+		expect(change.before.roles).toEqual(['hotline_operator']);
+		expect(change.after.roles).toEqual(['hotline_operator', 'leader']);
+		expect(await store.validate(b)).toBeNull();
+		const d = generateSessionToken();
+		await store.create(d, user.id);
+		expect((await accounts.setDisabled(user.id, true)).sessionsEnded).toBe(1);
+		expect(await store.validate(d)).toBeNull();
+		expect(await accounts.signIn('wang', 'another password 3', null)).toEqual({ ok: false, reason: 'disabled' });
+	});
+
+	it('locks an account after repeated failures, the same way for unknown accounts, and unlocks by time or by an admin', async () => {
+		await accounts.create({ username: 'zhao', roles: ['leader'], password: 'the right password' }, ORG);
+		expect(await accounts.signIn('zhao', 'wrong', '10.0.0.9')).toEqual({ ok: false, reason: 'invalid', remaining: 2 });
+		expect(await accounts.signIn('zhao', 'wrong', '10.0.0.9')).toEqual({ ok: false, reason: 'invalid', remaining: 1 });
+		const locked = await accounts.signIn('zhao', 'wrong', '10.0.0.9');
+		expect(locked).toMatchObject({ ok: false, reason: 'locked' });
+		// Even the right password is refused while locked.
+		expect(await accounts.signIn('zhao', 'the right password', '10.0.0.8')).toMatchObject({ ok: false, reason: 'locked' });
+		// An unknown account answers exactly like a known one.
+		expect(await accounts.signIn('nobody', 'x', '10.0.0.7')).toEqual({ ok: false, reason: 'invalid', remaining: 2 });
+		expect(await accounts.signIn('nobody', 'x', '10.0.0.7')).toEqual({ ok: false, reason: 'invalid', remaining: 1 });
+		expect(await accounts.signIn('nobody', 'x', '10.0.0.7')).toMatchObject({ ok: false, reason: 'locked' });
+		// The lock lifts after its time.
+		clock += 15 * 60_000 + 1;
+		expect((await accounts.signIn('zhao', 'the right password', '10.0.0.8')).ok).toBe(true);
+		// Or at once by an admin.
+		for (let i = 0; i < 3; i++) await accounts.signIn('zhao', 'wrong', '10.0.0.6');
+		expect(await accounts.signIn('zhao', 'the right password', '10.0.0.5')).toMatchObject({ reason: 'locked' });
+		expect((await accounts.lockedUntil(['zhao'])).has('zhao')).toBe(true);
+		expect(await accounts.unlock('zhao')).toBe(true);
+		expect((await accounts.signIn('zhao', 'the right password', '10.0.0.5')).ok).toBe(true);
+	});
+
+	it('blocks an address after many failures across accounts', async () => {
+		clock += 60 * 60_000;
+		for (let i = 0; i < 5; i++) await accounts.signIn(`guess${i}`, 'x', '192.0.2.1');
+		expect(await accounts.signIn('zhang', 'a long password 1', '192.0.2.1')).toMatchObject({ ok: false, reason: 'ip_blocked' });
+		expect((await accounts.signIn('zhang', 'a long password 1', '192.0.2.2')).ok).toBe(true);
+	});
+
+	it('validates accounts with errors that name the field', async () => {
+		const bad = async (input: Parameters<Accounts['create']>[0], field: string) => {
+			const err = await accounts.create(input, ORG).catch((e) => e);
+			expect(err).toBeInstanceOf(AccountError);
+			expect(err.field, err.message).toBe(field);
+			expect(err.message.startsWith(`${field}: `)).toBe(true);
+		};
+		await bad({ username: 'x', roles: ['leader'] }, 'username');
+		await bad({ username: 'zhang', roles: ['leader'] }, 'username'); // taken
+		await bad({ username: 'newbie', roles: [] }, 'roles');
+		await bad({ username: 'newbie', roles: ['leader'], password: 'short' }, 'password');
+		await bad({ username: 'newbie', roles: ['window_staff'] }, 'staffCode');
+		await bad({ username: 'newbie', roles: ['window_staff'], staffCode: 'S999' }, 'staffCode');
+		await bad({ username: 'newbie', roles: ['leader'], scopeKind: 'center', scopeCode: 'NOPE' }, 'scopeCode');
+		const ok = await accounts.create({ username: 'newbie', roles: ['window_staff'], staffCode: 'S001', scopeKind: 'center', scopeCode: 'HC1' }, ORG);
+		expect(ok.oneTimePassword).toMatch(/^[A-Za-z0-9_-]{16}$/);
+		expect(ok.user).toMatchObject({ mustChangePassword: true, staffCode: 'S001', scope: { kind: 'center', code: 'HC1' } });
+	});
+
+	it('keeps the audit log append-only', async () => {
+		await audit(handle.db, { actor: 'user:zhang', action: 'user.update', target: 'li', ip: '10.0.0.1', detail: { before: { roles: ['a'] }, after: { roles: ['b'] } } });
+		await expect(handle.db.update(auditLog).set({ actor: 'someone else' })).rejects.toThrow();
+		await expect(handle.db.delete(auditLog)).rejects.toThrow();
+	});
+});

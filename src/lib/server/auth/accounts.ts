@@ -1,0 +1,279 @@
+/**
+ * Accounts: passwords (argon2id), sign-in with a brute-force throttle per account and per IP,
+ * and the admin's user management. Every change here is audited by the caller's route (who and
+ * from where is only known there); this module returns the before/after it needs.
+ */
+import { hash, verify } from '@node-rs/argon2';
+import { randomBytes } from 'node:crypto';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { ROLES, type Role, type UserScope } from '../../domain/roles';
+import type { OrgIndex } from '../../domain/org';
+import type { Executor } from '../db/client';
+import { loginThrottle, users } from '../db/schema';
+import { userFromRow, type SessionStore, type SessionUser } from './session';
+
+const ARGON = { algorithm: 2 /* argon2id */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+export const MIN_PASSWORD = 10;
+
+export const hashPassword = (password: string) => hash(password, ARGON);
+
+/** A hash of a random password, verified against when the account does not exist (same cost). */
+let dummyHash: Promise<string> | null = null;
+
+export class AccountError extends Error {
+	constructor(
+		message: string,
+		/** The form field the problem is about. */
+		readonly field?: string
+	) {
+		super(message);
+	}
+}
+
+export function oneTimePassword(): string {
+	return randomBytes(12).toString('base64url');
+}
+
+export function checkPassword(password: string, field = 'password'): void {
+	if (password.length < MIN_PASSWORD) throw new AccountError(`${field}: at least ${MIN_PASSWORD} characters`, field);
+	if (password.length > 200) throw new AccountError(`${field}: at most 200 characters`, field);
+}
+
+// ── Throttle ─────────────────────────────────────────────────────────────────
+
+export interface ThrottlePolicy {
+	/** Failures within `windowMs` that lock an account. */
+	userFailures: number;
+	/** Failures from one IP address within `windowMs` that block it. */
+	ipFailures: number;
+	windowMs: number;
+	lockMs: number;
+}
+export const DEFAULT_THROTTLE: ThrottlePolicy = { userFailures: 5, ipFailures: 30, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
+
+export type SignInResult =
+	| { ok: true; user: SessionUser }
+	| { ok: false; reason: 'invalid'; remaining: number }
+	| { ok: false; reason: 'locked' | 'ip_blocked'; until: Date }
+	| { ok: false; reason: 'disabled' };
+
+export class Accounts {
+	constructor(
+		private db: Executor,
+		private sessions: SessionStore,
+		private policy: ThrottlePolicy = DEFAULT_THROTTLE,
+		private now: () => number = Date.now
+	) {}
+
+	async count(): Promise<number> {
+		const [row] = await this.db.select({ n: sql<number>`count(*)::int` }).from(users);
+		return Number(row.n);
+	}
+
+	/**
+	 * Check a username and password. Unknown accounts cost the same time and count failures the
+	 * same way as known ones, so neither the answer nor the throttle tells which accounts exist.
+	 */
+	async signIn(username: string, password: string, ip: string | null): Promise<SignInResult> {
+		const userKey = `user:${username.toLowerCase()}`;
+		const ipKey = ip ? `ip:${ip}` : null;
+		const now = this.now();
+		const blocks = await this.db.select().from(loginThrottle).where(sql`${loginThrottle.key} in (${userKey}, ${ipKey ?? userKey})`);
+		for (const b of blocks) {
+			if (b.lockedUntil && b.lockedUntil.getTime() > now) return { ok: false, reason: b.key === userKey ? 'locked' : 'ip_blocked', until: b.lockedUntil };
+		}
+		const [row] = await this.db.select().from(users).where(eq(users.username, username));
+		dummyHash ??= hashPassword(oneTimePassword());
+		const good = await verify(row?.passwordHash ?? (await dummyHash), password).catch(() => false);
+		if (!row || !good) {
+			const failures = await this.fail(userKey, this.policy.userFailures);
+			if (ipKey) await this.fail(ipKey, this.policy.ipFailures);
+			if (failures >= this.policy.userFailures) return { ok: false, reason: 'locked', until: new Date(now + this.policy.lockMs) };
+			return { ok: false, reason: 'invalid', remaining: this.policy.userFailures - failures };
+		}
+		if (row.disabledAt) return { ok: false, reason: 'disabled' };
+		await this.db.delete(loginThrottle).where(eq(loginThrottle.key, userKey));
+		await this.db.update(users).set({ lastLoginAt: new Date(now) }).where(eq(users.id, row.id));
+		return { ok: true, user: userFromRow(row) };
+	}
+
+	/** Count a failure; lock the key when it reaches `limit` within the window. Returns the count. */
+	private async fail(key: string, limit: number): Promise<number> {
+		const now = new Date(this.now());
+		// Dates inside sql`` go as text: postgres-js does not serialize Date parameters there.
+		const windowStart = sql`${new Date(this.now() - this.policy.windowMs).toISOString()}::timestamptz`;
+		const nowSql = sql`${now.toISOString()}::timestamptz`;
+		const lockUntil = new Date(this.now() + this.policy.lockMs);
+		const [row] = await this.db
+			.insert(loginThrottle)
+			.values({ key, failures: 1, windowStart: now })
+			.onConflictDoUpdate({
+				target: loginThrottle.key,
+				set: {
+					// A new window once the old one passed (or a lock expired).
+					failures: sql`case when ${loginThrottle.windowStart} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end`,
+					windowStart: sql`case when ${loginThrottle.windowStart} < ${windowStart} then ${nowSql} else ${loginThrottle.windowStart} end`,
+					lockedUntil: null
+				}
+			})
+			.returning();
+		if (row.failures >= limit) await this.db.update(loginThrottle).set({ lockedUntil: lockUntil, failures: 0, windowStart: now }).where(eq(loginThrottle.key, key));
+		return row.failures;
+	}
+
+	/** Lift an account's lock (admin). */
+	async unlock(username: string): Promise<boolean> {
+		const rows = await this.db.delete(loginThrottle).where(eq(loginThrottle.key, `user:${username.toLowerCase()}`)).returning({ key: loginThrottle.key });
+		return rows.length > 0;
+	}
+
+	async lockedUntil(usernames: string[]): Promise<Map<string, Date>> {
+		const out = new Map<string, Date>();
+		if (!usernames.length) return out;
+		const rows = await this.db.select().from(loginThrottle).where(sql`${loginThrottle.key} like 'user:%' and ${loginThrottle.lockedUntil} > ${new Date(this.now()).toISOString()}::timestamptz`);
+		for (const r of rows) out.set(r.key.slice(5), r.lockedUntil!);
+		return out;
+	}
+
+	// ── Users ──────────────────────────────────────────────────────────────────
+
+	async list() {
+		return (await this.db.select().from(users).orderBy(asc(users.id))).map((r) => ({ ...userFromRow(r), disabledAt: r.disabledAt, lastLoginAt: r.lastLoginAt, createdAt: r.createdAt }));
+	}
+
+	async get(id: number) {
+		const [row] = await this.db.select().from(users).where(eq(users.id, id));
+		return row ?? null;
+	}
+
+	/** Create an account. Without a password, a one-time password is returned (change at first sign-in). */
+	async create(input: UserInput & { password?: string }, org: OrgIndex): Promise<{ user: SessionUser; oneTimePassword: string | null }> {
+		const v = parseUserInput(input, org);
+		const [dupe] = await this.db.select({ id: users.id }).from(users).where(eq(users.username, v.username));
+		if (dupe) throw new AccountError(`username: "${v.username}" is taken`, 'username');
+		if (input.password) checkPassword(input.password);
+		const password = input.password || oneTimePassword();
+		const [row] = await this.db
+			.insert(users)
+			.values({
+				username: v.username,
+				displayName: v.displayName,
+				passwordHash: await hashPassword(password),
+				roles: v.roles,
+				scopeKind: v.scope.kind,
+				scopeCode: v.scope.kind === 'all' ? null : v.scope.code,
+				staffCode: v.staffCode,
+				mustChangePassword: !input.password
+			})
+			.returning();
+		return { user: userFromRow(row), oneTimePassword: input.password ? null : password };
+	}
+
+	/**
+	 * Change roles, scope, name or staff link. A change of roles or scope ends the user's
+	 * sessions (they sign in again with the new rights). Returns before and after.
+	 */
+	async update(id: number, input: Omit<UserInput, 'username'>, org: OrgIndex) {
+		const before = await this.get(id);
+		if (!before) throw new AccountError('user: not found', 'id');
+		const v = parseUserInput({ ...input, username: before.username }, org);
+		const [row] = await this.db
+			.update(users)
+			.set({ displayName: v.displayName, roles: v.roles, scopeKind: v.scope.kind, scopeCode: v.scope.kind === 'all' ? null : v.scope.code, staffCode: v.staffCode, updatedAt: new Date(this.now()) })
+			.where(eq(users.id, id))
+			.returning();
+		const b = userFromRow(before);
+		const a = userFromRow(row);
+		const rightsChanged = JSON.stringify([b.roles.slice().sort(), b.scope, b.staffCode]) !== JSON.stringify([a.roles.slice().sort(), a.scope, a.staffCode]);
+		const ended = rightsChanged ? await this.sessions.invalidateUser(id) : 0;
+		return { before: publicFields(b), after: publicFields(a), sessionsEnded: ended };
+	}
+
+	async setDisabled(id: number, disabled: boolean) {
+		const before = await this.get(id);
+		if (!before) throw new AccountError('user: not found', 'id');
+		await this.db
+			.update(users)
+			.set({ disabledAt: disabled ? new Date(this.now()) : null, updatedAt: new Date(this.now()) })
+			.where(eq(users.id, id));
+		const ended = disabled ? await this.sessions.invalidateUser(id) : 0;
+		return { username: before.username, sessionsEnded: ended };
+	}
+
+	/** Admin reset: a new one-time password; all sessions end. */
+	async resetPassword(id: number): Promise<{ username: string; oneTimePassword: string }> {
+		const before = await this.get(id);
+		if (!before) throw new AccountError('user: not found', 'id');
+		const password = oneTimePassword();
+		await this.db
+			.update(users)
+			.set({ passwordHash: await hashPassword(password), mustChangePassword: true, passwordChangedAt: new Date(this.now()), updatedAt: new Date(this.now()) })
+			.where(eq(users.id, id));
+		await this.sessions.invalidateUser(id);
+		await this.unlock(before.username);
+		return { username: before.username, oneTimePassword: password };
+	}
+
+	/** The user changes their own password; every other session of theirs ends. */
+	async changePassword(id: number, current: string, next: string, keepSession: string): Promise<void> {
+		const row = await this.get(id);
+		if (!row) throw new AccountError('user: not found', 'id');
+		if (!(await verify(row.passwordHash, current).catch(() => false))) throw new AccountError('current: the current password is wrong', 'current');
+		checkPassword(next, 'password');
+		if (next === current) throw new AccountError('password: choose a password different from the current one', 'password');
+		await this.db
+			.update(users)
+			.set({ passwordHash: await hashPassword(next), mustChangePassword: false, passwordChangedAt: new Date(this.now()), updatedAt: new Date(this.now()) })
+			.where(eq(users.id, id));
+		await this.sessions.invalidateUser(id, keepSession);
+	}
+
+	/** Are there admins left besides this one (never lock everyone out)? */
+	async otherActiveAdmins(id: number): Promise<number> {
+		const rows = await this.db
+			.select({ id: users.id })
+			.from(users)
+			.where(and(sql`${users.roles} @> '["admin"]'::jsonb`, sql`${users.disabledAt} is null`, sql`${users.id} <> ${id}`));
+		return rows.length;
+	}
+}
+
+const publicFields = (u: SessionUser) => ({ displayName: u.displayName, roles: u.roles, scope: u.scope, staffCode: u.staffCode });
+
+// ── Input ────────────────────────────────────────────────────────────────────
+
+export const userInputSchema = z.object({
+	username: z
+		.string()
+		.trim()
+		.regex(/^[A-Za-z0-9._-]{2,64}$/, '2–64 letters, digits, . _ -'),
+	displayName: z.string().trim().max(64, 'at most 64 characters').default(''),
+	roles: z.array(z.enum(ROLES)).min(1, 'choose at least one role'),
+	scopeKind: z.enum(['all', 'center', 'region']).default('all'),
+	scopeCode: z.string().trim().optional().nullable(),
+	staffCode: z.string().trim().optional().nullable()
+});
+export type UserInput = z.input<typeof userInputSchema>;
+
+export function parseUserInput(input: UserInput, org: OrgIndex): { username: string; displayName: string; roles: Role[]; scope: UserScope; staffCode: string | null } {
+	const r = userInputSchema.safeParse(input);
+	if (!r.success) {
+		const issue = r.error.issues[0];
+		const field = String(issue.path[0] ?? 'user');
+		throw new AccountError(`${field}: ${issue.message}`, field);
+	}
+	const v = r.data;
+	let scope: UserScope = { kind: 'all' };
+	if (v.scopeKind !== 'all') {
+		const code = v.scopeCode ?? '';
+		if (!code) throw new AccountError(`scopeCode: choose the ${v.scopeKind}`, 'scopeCode');
+		const known = v.scopeKind === 'center' ? org.centers.has(code) : org.regions.has(code);
+		if (!known) throw new AccountError(`scopeCode: unknown ${v.scopeKind} "${code}"`, 'scopeCode');
+		scope = { kind: v.scopeKind, code };
+	}
+	const staffCode = v.staffCode || null;
+	if (v.roles.includes('window_staff') && !staffCode) throw new AccountError('staffCode: a window_staff account belongs to a staff member', 'staffCode');
+	if (staffCode && !org.staff.has(staffCode)) throw new AccountError(`staffCode: unknown staff member "${staffCode}"`, 'staffCode');
+	return { username: v.username, displayName: v.displayName || v.username, roles: [...new Set(v.roles)], scope, staffCode };
+}

@@ -1,0 +1,213 @@
+/**
+ * The hotline console's actions: take a call (受理, optionally dispatching it at once), dispatch
+ * (转办) with a due time from the category's limit in working days, record the department's
+ * reply (回复), close (办结), reopen (退回重办), record a callback (回访), supervise (督办).
+ * Each is a catalog `hotline.*` event through the ingest path, sender `user:USERNAME` (the log is
+ * the record of who did what), checked first against the ticket as its events in the log say
+ * (never a stale row). After the commit it waits for `hotline_tickets` to show the change, so
+ * the page reloaded next shows it.
+ */
+import { randomBytes } from 'node:crypto';
+import type { WorkingCalendar } from '../../domain/calendar';
+import {
+	actionProblem,
+	categoriesOf,
+	dueAtFor,
+	intakeProblem,
+	MAX_LIMIT_DAYS,
+	SATISFACTIONS,
+	textProblem,
+	type HotlineAction,
+	type HotlineProblem,
+	type IntakeInput,
+	type TicketSummary
+} from '../../domain/hotline';
+import type { OrgIndex } from '../../domain/org';
+import type { Scope } from '../../domain/snapshot';
+import { dayKey } from '../../domain/time';
+import type { Database } from '../db/client';
+import type { IngestService } from '../ingest/service';
+import { loadHotlineSettings } from './settings';
+import type { HotlineTickets } from './tickets';
+
+/** What the console may send: every sender type of the hotline family (not the derived `hotline.ticket_overdue`). */
+export const CONSOLE_HOTLINE_TYPES = [
+	'hotline.ticket_created',
+	'hotline.ticket_assigned',
+	'hotline.ticket_replied',
+	'hotline.ticket_closed',
+	'hotline.ticket_reopened',
+	'hotline.callback_recorded',
+	'hotline.ticket_supervised'
+];
+
+export class HotlineError extends Error {
+	constructor(readonly problem: HotlineProblem) {
+		super(`${problem.field}: ${problem.code}${problem.params ? ' ' + JSON.stringify(problem.params) : ''}`);
+	}
+}
+
+const fail = (field: string, code: string, params?: Record<string, string | number>): never => {
+	throw new HotlineError({ field, code, ...(params ? { params } : {}) });
+};
+const check = (p: HotlineProblem | null) => {
+	if (p) throw new HotlineError(p);
+};
+
+interface Deps {
+	db: Database;
+	org: () => OrgIndex;
+	ingest: IngestService;
+	tickets: HotlineTickets;
+	calendar: () => WorkingCalendar;
+	now?: () => number;
+}
+
+export interface Actor {
+	username: string;
+	scope: Scope;
+}
+
+const ID_CHARS = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+const NONCE = /^[A-Za-z0-9-]{8,64}$/;
+
+export class HotlineDesk {
+	constructor(private deps: Deps) {}
+	private now = () => (this.deps.now ?? Date.now)();
+
+	/** The departments a ticket may be dispatched to by this actor: their scope's, or all. */
+	departments(scope: Scope): Array<{ code: string; name: string; centerCode: string | null }> {
+		const org = this.deps.org();
+		const all = [...org.departments.values()];
+		const centers = scope.kind === 'all' ? null : new Set([...org.centers.values()].filter((c) => (scope.kind === 'center' ? c.code === scope.code : org.subtree(scope.code).has(c.regionCode))).map((c) => c.code));
+		const mine = centers ? all.filter((d) => !d.centerCode || centers.has(d.centerCode)) : all;
+		return (mine.length ? mine : all).map((d) => ({ code: d.code, name: d.name, centerCode: d.centerCode ?? null }));
+	}
+
+	/** Regions a call may come from for this actor (their scope's subtree, or all). */
+	regions(scope: Scope): Array<{ code: string; name: string }> {
+		const org = this.deps.org();
+		const root = scope.kind === 'all' ? null : scope.kind === 'region' ? scope.code : org.centers.get(scope.code)?.regionCode;
+		const allowed = root ? org.subtree(root) : null;
+		return [...org.regions.values()].filter((r) => !allowed || allowed.has(r.code)).map((r) => ({ code: r.code, name: r.name }));
+	}
+
+	/** Take a call; with `departmentCode`, dispatch it at once. */
+	async intake(input: IntakeInput & { departmentCode?: string; days?: string }, actor: Actor, nonce?: string): Promise<{ ticketId: string; seq: number | null }> {
+		const { settings } = await loadHotlineSettings(this.deps.db);
+		const regions = this.regions(actor.scope);
+		check(intakeProblem(input, { categories: categoriesOf(settings), regions: new Set(regions.map((r) => r.code)) }));
+		if (actor.scope.kind !== 'all' && !input.regionCode) fail('regionCode', 'required');
+		const now = this.now();
+		const assign = input.departmentCode ? await this.assignment(input.departmentCode, input.days, input.category.trim(), actor, now) : null;
+		const ticketId = await this.newTicketId(now);
+		const id = this.ids(nonce);
+		const at = new Date(now).toISOString();
+		const phone = input.callerPhone.trim();
+		const raws: unknown[] = [
+			{
+				id: id('created'),
+				type: 'hotline.ticket_created',
+				occurredAt: at,
+				source: 'hotline-console',
+				data: { ticketId, channel: input.channel, category: input.category.trim(), summary: input.summary.trim(), ...(phone ? { callerPhone: phone } : {}), ...(input.regionCode ? { regionCode: input.regionCode } : {}) }
+			}
+		];
+		if (assign) raws.push({ id: id('assigned'), type: 'hotline.ticket_assigned', occurredAt: at, source: 'hotline-console', data: { ticketId, ...assign } });
+		const seq = await this.send(actor, raws, ticketId);
+		return { ticketId, seq };
+	}
+
+	/** One action on an existing ticket; `fields` are the form's. */
+	async act(ticketId: string, action: HotlineAction, fields: Record<string, string>, actor: Actor, nonce?: string): Promise<{ seq: number | null; ticket: TicketSummary }> {
+		const { summary } = await this.deps.tickets.fromLog(ticketId);
+		if (summary.createdAt == null || !this.deps.tickets.inScope(summary, actor.scope)) fail('ticketId', 'unknownTicket', { value: ticketId });
+		check(actionProblem(summary, action));
+		const now = this.now();
+		let type: string;
+		let data: Record<string, unknown>;
+		switch (action) {
+			case 'dispatch':
+				type = 'hotline.ticket_assigned';
+				data = await this.assignment(fields.departmentCode ?? '', fields.days, summary.category, actor, now);
+				break;
+			case 'reply':
+				check(textProblem('reply', fields.reply ?? '', 4000));
+				type = 'hotline.ticket_replied';
+				data = { departmentCode: summary.departmentCode, reply: fields.reply.trim() };
+				break;
+			case 'close':
+				type = 'hotline.ticket_closed';
+				data = {};
+				break;
+			case 'reopen':
+				check(textProblem('reason', fields.reason ?? '', 1000));
+				type = 'hotline.ticket_reopened';
+				data = { reason: fields.reason.trim() };
+				break;
+			case 'callback': {
+				const reached = fields.reached === '1' ? true : fields.reached === '0' ? false : fail('reached', 'chooseOne');
+				const sat = fields.satisfaction ?? '';
+				if (reached && !(SATISFACTIONS as readonly string[]).includes(sat)) fail('satisfaction', 'chooseOne');
+				type = 'hotline.callback_recorded';
+				data = { reached, ...(reached ? { satisfaction: sat } : {}) };
+				break;
+			}
+			case 'supervise': {
+				const level = Number(fields.level ?? '1');
+				if (!Number.isInteger(level) || level < 1 || level > 5) fail('level', 'badLevel');
+				check(textProblem('note', fields.note ?? '', 1000));
+				type = 'hotline.ticket_supervised';
+				data = { note: fields.note.trim(), level };
+				break;
+			}
+		}
+		const seq = await this.send(actor, [{ id: this.ids(nonce)(action), type, occurredAt: new Date(now).toISOString(), source: 'hotline-console', data: { ticketId, ...data } }], ticketId);
+		return { seq, ticket: summary };
+	}
+
+	/** Department and due time of a dispatch: `days` working days (default: the category's limit). */
+	private async assignment(departmentCode: string, daysRaw: string | undefined, category: string | null, actor: Actor, now: number): Promise<{ departmentCode: string; dueAt: string; days: number }> {
+		if (!departmentCode) fail('departmentCode', 'required');
+		const dept = this.deps.org().departments.get(departmentCode);
+		if (!dept || !this.departments(actor.scope).some((d) => d.code === departmentCode)) fail('departmentCode', 'unknownDepartment', { value: departmentCode });
+		let days: number | undefined;
+		if (daysRaw != null && daysRaw.trim() !== '') {
+			days = Number(daysRaw);
+			if (!Number.isInteger(days) || days < 1 || days > MAX_LIMIT_DAYS) fail('days', 'badDays', { max: MAX_LIMIT_DAYS });
+		}
+		const { settings } = await loadHotlineSettings(this.deps.db);
+		const tz = this.deps.org().timezoneOf(dept!.centerCode ?? null);
+		const due = dueAtFor(now, category, settings, this.deps.calendar(), tz, days);
+		return { departmentCode, dueAt: new Date(due.dueAt).toISOString(), days: due.days };
+	}
+
+	/** Event ids from the form's nonce: submitting the same form twice stores it once. */
+	private ids(nonce?: string): (what: string) => string {
+		const base = nonce && NONCE.test(nonce) ? nonce : randomBytes(8).toString('hex');
+		return (what) => `console-${base}-${what}`;
+	}
+
+	/** RX-YYYYMMDD-XXXXX (local date; five random characters), not used before. */
+	private async newTicketId(now: number): Promise<string> {
+		const ymd = dayKey(now, this.deps.org().timezoneOf(null)).replaceAll('-', '');
+		for (;;) {
+			const bytes = randomBytes(5);
+			const id = `RX-${ymd}-${[...bytes].map((b) => ID_CHARS[b % ID_CHARS.length]).join('')}`;
+			const { summary } = await this.deps.tickets.fromLog(id);
+			if (summary.lastSeq === 0) return id;
+		}
+	}
+
+	private async send(actor: Actor, raws: unknown[], ticketId: string): Promise<number | null> {
+		const res = await this.deps.ingest.ingest(`user:${actor.username}`, raws, CONSOLE_HOTLINE_TYPES, { quarantine: false });
+		const bad = res.results.find((r) => r.status === 'rejected');
+		if (bad) {
+			const m = /^data\.(\w+):/.exec(bad.error ?? '');
+			fail(m ? m[1] : 'ticketId', 'rejected', { error: bad.error ?? 'rejected' });
+		}
+		const seq = Math.max(0, ...res.results.map((r) => r.seq ?? 0)) || null;
+		if (seq) await this.deps.tickets.waitFor(ticketId, seq);
+		return seq;
+	}
+}

@@ -1,0 +1,448 @@
+/**
+ * `hotline_tickets`: one row per 12345 ticket as it stands, kept up to date from the events the
+ * projector applies, and the console's reads (list, figures, one ticket, its timeline).
+ *
+ * Writing: only the writer instance writes (`isLeader()`). Applied `hotline.*` events are
+ * queued and written in batches (one transaction per batch, in seq order). A ticket with a row
+ * gets the batch's events folded in (applyTicketEvent); a ticket without one is folded from its
+ * whole timeline in the log (index events_hotline_ticket), so events that came before the
+ * ticket's creation are not lost. Every upsert is guarded by `last_seq`, so replays, retries and
+ * a second writer during a hand-over change nothing. Because batches are atomic and in seq
+ * order, the table's max(last_seq) is a watermark: at start-up (and on becoming the writer) the
+ * log is read from there, not from the beginning.
+ */
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { applyTicketEvent, summarize, type TicketDetail, type TicketSummary, type HotlineStatus, type Satisfaction } from '../../domain/hotline';
+import { dateBounds, emptyCounts, hotlineFigures, monthRange, rankDepartments, type Cursor, type DepartmentFigures, type HotlineCounts, type HotlineFigures, type TicketFilter } from '../../domain/hotline-figures';
+import type { OrgIndex } from '../../domain/org';
+import type { PlacedEvent } from '../../domain/projection';
+import type { Scope } from '../../domain/snapshot';
+import type { Database } from '../db/client';
+import { rowToEvent } from '../db/log';
+import { events, hotlineTickets } from '../db/schema';
+
+const PAGE = 5000;
+const CHUNK = 500;
+
+type Row = typeof hotlineTickets.$inferSelect;
+
+const ms = (d: Date | null) => (d ? d.getTime() : null);
+const date = (n: number | null) => (n == null ? null : new Date(n));
+
+export function rowToSummary(r: Row): TicketSummary {
+	return {
+		ticketId: r.ticketId,
+		channel: r.channel,
+		category: r.category,
+		summary: r.summary,
+		callerPhone: r.callerPhone,
+		regionCode: r.regionCode,
+		departmentCode: r.departmentCode,
+		status: r.status as HotlineStatus,
+		createdAt: r.createdAt.getTime(),
+		assignedAt: ms(r.assignedAt),
+		dueAt: ms(r.dueAt),
+		repliedAt: ms(r.repliedAt),
+		closedAt: ms(r.closedAt),
+		reopenedCount: r.reopenedCount,
+		supervisedLevel: r.supervisedLevel,
+		overdue: r.overdue,
+		callbackReached: r.callbackReached,
+		satisfaction: r.satisfaction as Satisfaction | null,
+		detail: (r.detail ?? {}) as TicketDetail,
+		lastSeq: Number(r.lastSeq)
+	};
+}
+
+function summaryToRow(s: TicketSummary): typeof hotlineTickets.$inferInsert {
+	return {
+		ticketId: s.ticketId,
+		channel: s.channel,
+		category: s.category,
+		summary: s.summary,
+		callerPhone: s.callerPhone,
+		regionCode: s.regionCode,
+		departmentCode: s.departmentCode,
+		status: s.status,
+		createdAt: new Date(s.createdAt!),
+		assignedAt: date(s.assignedAt),
+		dueAt: date(s.dueAt),
+		repliedAt: date(s.repliedAt),
+		closedAt: date(s.closedAt),
+		reopenedCount: s.reopenedCount,
+		supervisedLevel: s.supervisedLevel,
+		overdue: s.overdue,
+		callbackReached: s.callbackReached,
+		satisfaction: s.satisfaction,
+		detail: s.detail,
+		lastSeq: s.lastSeq,
+		updatedAt: new Date()
+	};
+}
+
+const ticketIdOf = (e: PlacedEvent): string | null => {
+	const id = (e.data as Record<string, unknown>).ticketId;
+	return typeof id === 'string' ? id : null;
+};
+
+/** Only the timeline index's own predicate lets the planner use it: keep it a literal. */
+const HOTLINE_TYPES = sql.raw(`${events.type.name} like 'hotline.%'`);
+const TICKET_ID = sql`(${events.data}->>'ticketId')`;
+
+export interface TimelineEntry {
+	seq: number;
+	id: string;
+	type: string;
+	occurredAt: string;
+	at: number;
+	sender: string;
+	data: Record<string, unknown>;
+}
+
+export interface TicketPage {
+	rows: TicketSummary[];
+	/** Cursor of the next page, null on the last. */
+	next: Cursor | null;
+}
+
+export interface MonthFigures {
+	month: string;
+	from: string;
+	to: string;
+	overall: HotlineFigures;
+	departments: DepartmentFigures[];
+	/** Open and past due now (not only this month's). */
+	overdueOpen: number;
+}
+
+interface Deps {
+	db: Database;
+	org: () => OrgIndex;
+	isLeader: () => boolean;
+	log?: (msg: string) => void;
+	/** How long applied events wait to be written together (ms). */
+	flushMs?: number;
+}
+
+export class HotlineTickets {
+	private queue: PlacedEvent[] = [];
+	private chain: Promise<void> = Promise.resolve();
+	private timer: ReturnType<typeof setTimeout> | null = null;
+	private retry: ReturnType<typeof setTimeout> | null = null;
+	/** Last seq the projector handed over (any type). */
+	private seenSeq = 0;
+	/** The table holds every hotline event up to here (writer). */
+	private flushedSeq = 0;
+	private waiters: Array<{ seq: number; resolve: () => void }> = [];
+	private stopped = false;
+	private readonly log: (msg: string) => void;
+
+	constructor(private deps: Deps) {
+		this.log = deps.log ?? (() => {});
+	}
+
+	/** Subscribe to the projector's applied events (every instance; only the writer queues them). */
+	onApplied(batch: PlacedEvent[]): void {
+		if (!batch.length || this.stopped) return;
+		this.seenSeq = Math.max(this.seenSeq, batch[batch.length - 1].seq);
+		if (!this.deps.isLeader()) return;
+		for (const e of batch) if (e.type.startsWith('hotline.') && ticketIdOf(e)) this.queue.push(e);
+		this.schedule(this.deps.flushMs ?? 150);
+	}
+
+	/**
+	 * Bring the table up to the log (writer: at start-up and on becoming the writer): the hotline
+	 * events after the table's max(last_seq). Call it as the instance becomes the writer, before
+	 * it queues anything: batches fold only their own events onto a row, so the rows must first
+	 * hold everything up to the log's end as it was then.
+	 */
+	catchUp(): Promise<void> {
+		const job = this.chain.then(async () => {
+			const t0 = Date.now();
+			const r = await this.deps.db.select({ max: sql<string | null>`max(${hotlineTickets.lastSeq})` }).from(hotlineTickets);
+			let after = Number(r[0]?.max ?? 0);
+			const from = after;
+			let n = 0;
+			for (;;) {
+				const rows = await this.deps.db
+					.select()
+					.from(events)
+					.where(and(sql`${events.seq} > ${after}`, HOTLINE_TYPES))
+					.orderBy(asc(events.seq))
+					.limit(PAGE);
+				if (!rows.length) break;
+				await this.write(rows.map(rowToEvent).filter((e) => ticketIdOf(e)));
+				after = Number(rows[rows.length - 1].seq);
+				n += rows.length;
+				if (rows.length < PAGE) break;
+			}
+			this.log(`hotline tickets caught up from seq ${from}: ${n} events in ${Date.now() - t0} ms`);
+		});
+		this.chain = job.catch((err) => this.log(`hotline tickets catch-up failed: ${(err as Error).message}`));
+		return job;
+	}
+
+	/**
+	 * Wait until the table shows the ticket's events up to `seq` (read-your-writes after a
+	 * console action). The writer flushes at once; another instance polls the row. Gives up
+	 * quietly after `timeoutMs` (the page then shows the row a moment later).
+	 */
+	async waitFor(ticketId: string, seq: number, timeoutMs = 3000): Promise<boolean> {
+		const deadline = Date.now() + timeoutMs;
+		if (this.deps.isLeader()) {
+			if (this.flushedSeq >= seq) return true;
+			this.schedule(0);
+			return new Promise<boolean>((resolve) => {
+				const w = { seq, resolve: () => resolve(true) };
+				this.waiters.push(w);
+				setTimeout(() => {
+					this.waiters = this.waiters.filter((x) => x !== w);
+					resolve(this.flushedSeq >= seq);
+				}, timeoutMs);
+			});
+		}
+		while (Date.now() < deadline) {
+			const [row] = await this.deps.db.select({ lastSeq: hotlineTickets.lastSeq }).from(hotlineTickets).where(eq(hotlineTickets.ticketId, ticketId));
+			if (row && Number(row.lastSeq) >= seq) return true;
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		return false;
+	}
+
+	/** Write what is queued now and stop taking more (shutdown). */
+	async stop(): Promise<void> {
+		this.stopped = true;
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = null;
+		this.chain = this.chain.then(() => this.flush());
+		await this.chain;
+		if (this.retry) clearTimeout(this.retry);
+	}
+
+	private schedule(delay: number): void {
+		if (this.timer && delay > 0) return;
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = setTimeout(() => {
+			this.timer = null;
+			this.chain = this.chain.then(() => this.flush());
+		}, delay);
+	}
+
+	private async flush(): Promise<void> {
+		const upTo = this.seenSeq;
+		const batch = this.queue;
+		this.queue = [];
+		try {
+			if (batch.length) await this.write(batch);
+			this.flushedSeq = Math.max(this.flushedSeq, upTo);
+			const done = this.waiters.filter((w) => w.seq <= this.flushedSeq);
+			this.waiters = this.waiters.filter((w) => w.seq > this.flushedSeq);
+			for (const w of done) w.resolve();
+		} catch (err) {
+			// Not written: keep the events for the next try (in seq order, ahead of newer ones).
+			this.queue = batch.concat(this.queue);
+			this.log(`hotline tickets: write failed (will retry): ${(err as Error).message}`);
+			if (!this.retry && !this.stopped)
+				this.retry = setTimeout(() => {
+					this.retry = null;
+					this.schedule(0);
+				}, 1000);
+		}
+	}
+
+	/** Fold a batch (seq order) into the rows of its tickets, in one transaction. */
+	private async write(batch: PlacedEvent[]): Promise<void> {
+		const byTicket = new Map<string, PlacedEvent[]>();
+		for (const e of batch) {
+			const id = ticketIdOf(e)!;
+			const list = byTicket.get(id);
+			if (list) list.push(e);
+			else byTicket.set(id, [e]);
+		}
+		const out: TicketSummary[] = [];
+		const ids = [...byTicket.keys()];
+		for (let i = 0; i < ids.length; i += CHUNK) {
+			const chunk = ids.slice(i, i + CHUNK);
+			const existing = new Map((await this.deps.db.select().from(hotlineTickets).where(inArray(hotlineTickets.ticketId, chunk))).map((r) => [r.ticketId, r]));
+			const missing = chunk.filter((id) => !existing.has(id));
+			const timelines = await this.timelines(missing);
+			for (const id of chunk) {
+				const row = existing.get(id);
+				if (row) {
+					const s = rowToSummary(row);
+					for (const e of byTicket.get(id)!) applyTicketEvent(s, e);
+					if (s.lastSeq > Number(row.lastSeq)) out.push(s);
+				} else {
+					const s = summarize(id, timelines.get(id) ?? byTicket.get(id)!);
+					if (s.createdAt != null) out.push(s);
+				}
+			}
+		}
+		if (!out.length) return;
+		const excluded = (c: { name: string }) => sql.raw(`excluded.${c.name}`);
+		const t = hotlineTickets;
+		const set = Object.fromEntries(
+			(['channel', 'category', 'summary', 'callerPhone', 'regionCode', 'departmentCode', 'status', 'createdAt', 'assignedAt', 'dueAt', 'repliedAt', 'closedAt', 'reopenedCount', 'supervisedLevel', 'overdue', 'callbackReached', 'satisfaction', 'detail', 'lastSeq', 'updatedAt'] as const).map((k) => [k, excluded(t[k])])
+		);
+		await this.deps.db.transaction(async (tx) => {
+			for (let i = 0; i < out.length; i += CHUNK)
+				await tx
+					.insert(t)
+					.values(out.slice(i, i + CHUNK).map(summaryToRow))
+					.onConflictDoUpdate({ target: t.ticketId, set, setWhere: sql`${t.lastSeq} < excluded.last_seq` });
+		});
+	}
+
+	/** Every hotline event of these tickets, in seq order (index events_hotline_ticket). */
+	private async timelines(ids: string[]): Promise<Map<string, PlacedEvent[]>> {
+		const out = new Map<string, PlacedEvent[]>();
+		if (!ids.length) return out;
+		const rows = await this.deps.db
+			.select()
+			.from(events)
+			.where(and(HOTLINE_TYPES, inArray(TICKET_ID, ids)))
+			.orderBy(asc(events.seq));
+		for (const r of rows) {
+			const e = rowToEvent(r);
+			const id = ticketIdOf(e)!;
+			const list = out.get(id);
+			if (list) list.push(e);
+			else out.set(id, [e]);
+		}
+		return out;
+	}
+
+	// ── reads ─────────────────────────────────────────────────────────────────────
+
+	async get(ticketId: string): Promise<TicketSummary | null> {
+		const [row] = await this.deps.db.select().from(hotlineTickets).where(eq(hotlineTickets.ticketId, ticketId));
+		return row ? rowToSummary(row) : null;
+	}
+
+	/** The ticket as its events in the log say now (not the table, which may lag a batch). */
+	async fromLog(ticketId: string): Promise<{ summary: TicketSummary; timeline: TimelineEntry[] }> {
+		const list = (await this.timelines([ticketId])).get(ticketId) ?? [];
+		return {
+			summary: summarize(ticketId, list),
+			timeline: list.map((e) => ({ seq: e.seq, id: e.id, type: e.type, occurredAt: e.occurredAt, at: e.at, sender: e.sender, data: e.data as Record<string, unknown> }))
+		};
+	}
+
+	/** Whether a ticket is in the scope (same rule as the list). */
+	inScope(s: Pick<TicketSummary, 'regionCode' | 'detail'>, scope: Scope): boolean {
+		if (scope.kind === 'all') return true;
+		const org = this.deps.org();
+		if (scope.kind === 'region') return !!s.regionCode && org.subtree(scope.code).has(s.regionCode);
+		const center = s.detail.centerCode ?? null;
+		if (center) return center === scope.code;
+		const region = org.centers.get(scope.code)?.regionCode;
+		return !!region && !!s.regionCode && org.subtree(region).has(s.regionCode);
+	}
+
+	/**
+	 * Tickets a scope sees: all; a region's subtree; a center's own tickets plus those of its
+	 * region's subtree that belong to no center (as the wall's center scope does).
+	 */
+	private scopeCondition(scope: Scope): SQL | undefined {
+		if (scope.kind === 'all') return undefined;
+		const org = this.deps.org();
+		const t = hotlineTickets;
+		const center = sql`(${t.detail}->>'centerCode')`;
+		if (scope.kind === 'region') return inArray(t.regionCode, [...org.subtree(scope.code)]);
+		const region = org.centers.get(scope.code)?.regionCode;
+		const own = sql`${center} = ${scope.code}`;
+		if (!region) return own;
+		return or(own, and(sql`${center} is null`, inArray(t.regionCode, [...org.subtree(region)])));
+	}
+
+	/** One page of the list, newest first, after `cursor` (keyset: created_at, ticket_id). */
+	async list(filter: TicketFilter, opts: { scope: Scope; tz: string; now: number; cursor?: Cursor | null; limit?: number; searchPhones?: boolean }): Promise<TicketPage> {
+		const t = hotlineTickets;
+		const limit = opts.limit ?? 50;
+		const where: Array<SQL | undefined> = [this.scopeCondition(opts.scope)];
+		if (filter.status === 'open') where.push(ne(t.status, 'closed'));
+		else if (filter.status) where.push(eq(t.status, filter.status));
+		if (filter.departmentCode) where.push(eq(t.departmentCode, filter.departmentCode));
+		if (filter.category) where.push(eq(t.category, filter.category));
+		if (filter.overdue) where.push(ne(t.status, 'closed'), lt(t.dueAt, new Date(opts.now)));
+		const { start, end } = dateBounds(filter, opts.tz);
+		const on = filter.on === 'closed' ? t.closedAt : t.createdAt;
+		if (start != null) where.push(gte(on, new Date(start)));
+		if (end != null) where.push(lt(on, new Date(end)));
+		if (filter.onTime === true) where.push(eq(t.status, 'closed'), or(isNull(t.dueAt), lte(t.closedAt, t.dueAt)));
+		if (filter.onTime === false) where.push(eq(t.status, 'closed'), sql`${t.closedAt} > ${t.dueAt}`);
+		if (filter.callback === 'any') where.push(isNotNull(t.callbackReached));
+		if (filter.callback === 'none') where.push(isNull(t.callbackReached));
+		if (filter.callback === 'reached') where.push(eq(t.callbackReached, true));
+		if (filter.callback === 'unreached') where.push(eq(t.callbackReached, false));
+		if (filter.satisfaction === 'good') where.push(inArray(t.satisfaction, ['satisfied', 'basic']));
+		else if (filter.satisfaction) where.push(eq(t.satisfaction, filter.satisfaction));
+		if (filter.supervised) where.push(isNotNull(t.supervisedLevel));
+		if (filter.q) {
+			const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+			const digits = filter.q.replace(/\D/g, '');
+			where.push(or(sql`${t.ticketId} ilike ${like}`, sql`${t.summary} ilike ${like}`, opts.searchPhones && digits.length >= 4 ? sql`${t.callerPhone} like ${`%${digits}%`}` : undefined));
+		}
+		if (opts.cursor) {
+			const c = new Date(opts.cursor.createdAt);
+			where.push(or(lt(t.createdAt, c), and(eq(t.createdAt, c), lt(t.ticketId, opts.cursor.ticketId))));
+		}
+		const rows = await this.deps.db
+			.select()
+			.from(t)
+			.where(and(...where))
+			.orderBy(desc(t.createdAt), desc(t.ticketId))
+			.limit(limit + 1);
+		const page = rows.slice(0, limit).map(rowToSummary);
+		const last = page[page.length - 1];
+		return { rows: page, next: rows.length > limit && last ? { createdAt: last.createdAt!, ticketId: last.ticketId } : null };
+	}
+
+	/** This month's figures, overall and per department (ranked), for a scope. */
+	async figures(month: string, opts: { scope: Scope; tz: string; now: number }): Promise<MonthFigures> {
+		const t = hotlineTickets;
+		const m = monthRange(month, opts.tz);
+		// ISO strings, not Dates: raw SQL parameters skip the column's mapping (postgres-js would send Date#toString).
+		const s = new Date(m.start).toISOString();
+		const e = new Date(m.end).toISOString();
+		const created = sql`${t.createdAt} >= ${s} and ${t.createdAt} < ${e}`;
+		const closed = sql`${t.status} = 'closed' and ${t.closedAt} >= ${s} and ${t.closedAt} < ${e}`;
+		const n = (cond: SQL) => sql<string>`count(*) filter (where ${cond})`;
+		const rows = await this.deps.db
+			.select({
+				department: t.departmentCode,
+				grouped: sql<number>`grouping(${t.departmentCode})`,
+				received: n(created),
+				closed: n(closed),
+				closedOnTime: n(sql`${closed} and (${t.dueAt} is null or ${t.closedAt} <= ${t.dueAt})`),
+				callbacks: n(sql`${closed} and ${t.callbackReached} is not null`),
+				reached: n(sql`${closed} and ${t.callbackReached}`),
+				satisfied: n(sql`${closed} and ${t.callbackReached} and ${t.satisfaction} in ('satisfied', 'basic')`),
+				unsatisfied: n(sql`${closed} and ${t.callbackReached} and ${t.satisfaction} = 'unsatisfied'`)
+			})
+			.from(t)
+			.where(and(this.scopeCondition(opts.scope), or(sql`(${created})`, sql`(${t.closedAt} >= ${s} and ${t.closedAt} < ${e})`)))
+			.groupBy(sql`grouping sets ((), (${t.departmentCode}))`);
+		const counts = (r: (typeof rows)[number]): HotlineCounts => ({
+			received: Number(r.received),
+			closed: Number(r.closed),
+			closedOnTime: Number(r.closedOnTime),
+			callbacks: Number(r.callbacks),
+			reached: Number(r.reached),
+			satisfied: Number(r.satisfied),
+			unsatisfied: Number(r.unsatisfied)
+		});
+		const total = rows.find((r) => Number(r.grouped) === 1);
+		const org = this.deps.org();
+		const departments = rankDepartments(
+			rows
+				.filter((r) => Number(r.grouped) === 0 && r.department)
+				.map((r) => ({ departmentCode: r.department!, name: org.departments.get(r.department!)?.name ?? r.department!, ...hotlineFigures(counts(r)) }))
+		);
+		const [od] = await this.deps.db
+			.select({ n: sql<string>`count(*)` })
+			.from(t)
+			.where(and(this.scopeCondition(opts.scope), ne(t.status, 'closed'), lt(t.dueAt, new Date(opts.now))));
+		return { month, from: m.from, to: m.to, overall: hotlineFigures(total ? counts(total) : emptyCounts()), departments, overdueOpen: Number(od?.n ?? 0) };
+	}
+}

@@ -1,0 +1,395 @@
+/**
+ * The live stream (spec §2): WebSocket clients grouped by scope. On connect a client gets a
+ * snapshot (or, with `since=N` still in the recent-events ring, exactly the events after N
+ * plus the current figures). Afterwards each client gets at most one `delta` message per
+ * flush interval (~10/s): the figures that changed and the scope's new events. A client whose
+ * socket buffer backs up is skipped and later resynced with a fresh snapshot instead of being
+ * buffered without bound. Heartbeats (ping frames + `heartbeat` messages) detect dead peers.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { OrgIndex } from '../../domain/org';
+import type { ScoringRules } from '../../domain/metrics';
+import type { PlacedEvent } from '../../domain/projection';
+import { buildSnapshot, homesOf, scopeLabel, type Scope, type Snapshot } from '../../domain/snapshot';
+import { homeOf } from '../../domain/projection';
+import { maskEventData } from '../privacy';
+
+export type EventsMode = 'all' | 'notable' | 'none';
+
+export interface StreamEvent {
+	seq: number;
+	id: string;
+	type: string;
+	occurredAt: string;
+	centerCode: string | null;
+	data: Record<string, unknown>;
+}
+
+interface Group {
+	key: string;
+	scope: Scope;
+	homes: Set<string>;
+	clients: Set<Client>;
+	figures: Figures | null;
+	pending: StreamEvent[];
+	overflow: boolean;
+	dirty: boolean;
+	/** The seq the group's clients were last brought up to (heartbeats and pongs carry it, never a seq still pending). */
+	seq: number;
+}
+
+interface Client {
+	ws: WebSocket;
+	group: Group;
+	events: EventsMode;
+	lagging: boolean;
+	alive: boolean;
+	name: string;
+	connectedAt: number;
+	/** When the display last showed it is alive (a pong or a message of its own). */
+	lastSeenAt: number;
+	/** When the hub last sent it a message (snapshot, delta, heartbeat, command). */
+	lastSentAt: number | null;
+}
+
+type Figures = Omit<Snapshot, 'seq' | 'asOf'>;
+
+const NOTABLE = new Set([
+	'card.issued',
+	'card.revoked',
+	'presence.check_missed',
+	'case.overdue',
+	'case.deadline_near',
+	'hotline.ticket_overdue',
+	'hotline.ticket_supervised',
+	'hotline.ticket_reopened'
+]);
+
+export function isNotable(e: { type: string; data: Record<string, unknown> }): boolean {
+	return NOTABLE.has(e.type) || (e.type === 'evaluation.submitted' && typeof e.data.rating === 'number' && e.data.rating <= 2);
+}
+
+/** Leaves of `next` that differ from `prev` (arrays compared and sent whole). */
+export function diffFigures(prev: unknown, next: unknown): unknown {
+	if (prev === next) return undefined;
+	if (typeof next !== 'object' || next === null || Array.isArray(next) || typeof prev !== 'object' || prev === null || Array.isArray(prev)) {
+		return JSON.stringify(prev) === JSON.stringify(next) ? undefined : next;
+	}
+	const out: Record<string, unknown> = {};
+	let any = false;
+	for (const k of Object.keys(next)) {
+		const d = diffFigures((prev as Record<string, unknown>)[k], (next as Record<string, unknown>)[k]);
+		if (d !== undefined) {
+			out[k] = d;
+			any = true;
+		}
+	}
+	return any ? out : undefined;
+}
+
+/** A connected display as operators see it (`npm run walls -- list`, /admin/walls). */
+export interface WallClient {
+	/** The display token's name. */
+	name: string;
+	/** `center:PJ-001`, `region:PJ` or `all`. */
+	scope: string;
+	connectedAt: string;
+	/** Last sign of life from the display: a pong to the server's ping, or a message it sent. */
+	lastHeartbeatAt: string;
+	/** Last message the server sent it, or null. */
+	lastMessageAt: string | null;
+	/** Its socket backed up; it gets a fresh snapshot once drained. */
+	lagging: boolean;
+}
+
+export interface HubOptions {
+	state: () => { seq: number } & Parameters<typeof buildSnapshot>[0];
+	org: () => OrgIndex;
+	/** Department scoring rules in force (default: spec §3's). */
+	scoring?: () => ScoringRules;
+	flushMs: number;
+	heartbeatMs: number;
+	/** Recent events kept for `since=` resumes. */
+	ringSize?: number;
+	/** Bytes queued on a socket beyond which the client is considered slow. */
+	maxBuffered?: number;
+	now?: () => number;
+}
+
+export class Hub {
+	readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false });
+	private groups = new Map<string, Group>();
+	private ring: StreamEvent[] = [];
+	private ringStart = 0;
+	private flushTimer: ReturnType<typeof setInterval>;
+	private heartbeatTimer: ReturnType<typeof setInterval>;
+	private lastTimeFlush = 0;
+	private readonly ringSize: number;
+	private readonly maxBuffered: number;
+	private readonly now: () => number;
+	/** Messages sent, for the bench and /healthz. */
+	stats = { messages: 0, snapshots: 0, resumes: 0, resyncs: 0 };
+
+	constructor(private opts: HubOptions) {
+		this.ringSize = opts.ringSize ?? 20_000;
+		this.maxBuffered = opts.maxBuffered ?? 1 << 20;
+		this.now = opts.now ?? Date.now;
+		this.flushTimer = setInterval(() => this.flush(), opts.flushMs);
+		this.heartbeatTimer = setInterval(() => this.heartbeat(), opts.heartbeatMs);
+	}
+
+	get clientCount(): number {
+		let n = 0;
+		for (const g of this.groups.values()) n += g.clients.size;
+		return n;
+	}
+
+	/** The projection applied these events (in seq order). */
+	onApplied(events: PlacedEvent[]): void {
+		for (const e of events) {
+			const se: StreamEvent = {
+				seq: e.seq,
+				id: e.id,
+				type: e.type,
+				occurredAt: e.occurredAt,
+				centerCode: e.place.centerCode,
+				data: maskEventData(e.type, e.data as Record<string, unknown>)
+			};
+			(se as StreamEvent & { home?: string }).home = homeKeyOf(e);
+			this.ring.push(se);
+			for (const g of this.groups.values()) {
+				g.dirty = true;
+				if (g.overflow || !g.homes.has(homeKeyOf(e))) continue;
+				if (g.pending.length >= 5000) {
+					g.overflow = true;
+					g.pending = [];
+				} else g.pending.push(se);
+			}
+		}
+		if (this.ring.length > this.ringSize * 1.5) {
+			const drop = this.ring.length - this.ringSize;
+			this.ring.splice(0, drop);
+			this.ringStart += drop;
+		}
+	}
+
+	/** The org changed: recompute which homes each scope covers, resend figures. */
+	orgChanged(): void {
+		for (const g of this.groups.values()) {
+			g.homes = homeKeys(g.scope, this.opts.org());
+			g.dirty = true;
+		}
+	}
+
+	/** Something every figure may depend on changed (the scoring rules): recompute every group. */
+	figuresChanged(): void {
+		for (const g of this.groups.values()) g.dirty = true;
+	}
+
+	/** The projection was rebuilt (e.g. this instance became the writer): resync everyone. */
+	resyncAll(): void {
+		for (const g of this.groups.values()) {
+			g.overflow = true;
+			g.dirty = true;
+		}
+	}
+
+	/** Accept an authorized upgrade for `scope`. `since` resumes; `events` filters the event list. */
+	accept(req: IncomingMessage, socket: Duplex, head: Buffer, params: { scope: Scope; since: number | null; events: EventsMode; name: string }): void {
+		this.wss.handleUpgrade(req, socket, head, (ws) => {
+			const group = this.groupFor(params.scope);
+			// Bring the scope's existing clients up to date first, so the new client's
+			// starting point and the group's figures are the same.
+			this.flushGroup(group, this.opts.state().seq);
+			const now = this.now();
+			const client: Client = { ws, group, events: params.events, lagging: false, alive: true, name: params.name, connectedAt: now, lastSeenAt: now, lastSentAt: null };
+			const seen = () => {
+				client.alive = true;
+				client.lastSeenAt = this.now();
+			};
+			this.greet(client, params.since);
+			group.clients.add(client);
+			ws.on('pong', seen);
+			ws.on('message', (raw) => {
+				seen();
+				let msg: { type?: string } | null = null;
+				try {
+					msg = JSON.parse(String(raw));
+				} catch {
+					/* ignore non-JSON */
+				}
+				if (msg?.type === 'ping') this.send(client, { type: 'pong', seq: group.seq, asOf: new Date(this.now()).toISOString() });
+			});
+			ws.on('close', () => {
+				group.clients.delete(client);
+				if (!group.clients.size) this.groups.delete(group.key);
+			});
+			ws.on('error', () => ws.terminate());
+		});
+	}
+
+	private greet(client: Client, since: number | null): void {
+		const state = this.opts.state();
+		const oldest = this.ring.length ? this.ring[0].seq : state.seq + 1;
+		if (since !== null && since <= state.seq && since >= oldest - 1 && client.group.figures) {
+			// Resume: every event after `since` in scope, none twice, then the figures as they are now.
+			const events = this.filterEvents(
+				this.ring.filter((e) => e.seq > since && client.group.homes.has((e as StreamEvent & { home: string }).home)),
+				client.events
+			);
+			this.stats.resumes++;
+			this.send(client, { type: 'delta', seq: state.seq, asOf: new Date(this.now()).toISOString(), resumed: true, since, figures: client.group.figures, events });
+		} else this.sendSnapshot(client);
+	}
+
+	private sendSnapshot(client: Client): void {
+		const snap = this.snapshotFor(client.group);
+		this.stats.snapshots++;
+		this.send(client, { type: 'snapshot', ...snap });
+	}
+
+	snapshotFor(group: { scope: Scope }): Snapshot {
+		return buildSnapshot(this.opts.state() as never, this.opts.org(), group.scope, { now: this.now(), windows: true, scoring: this.opts.scoring?.() });
+	}
+
+	private groupFor(scope: Scope): Group {
+		const key = scopeLabel(scope);
+		let g = this.groups.get(key);
+		if (!g) {
+			g = { key, scope, homes: homeKeys(scope, this.opts.org()), clients: new Set(), figures: null, pending: [], overflow: false, dirty: true, seq: this.opts.state().seq };
+			this.groups.set(key, g);
+		}
+		return g;
+	}
+
+	private filterEvents(events: StreamEvent[], mode: EventsMode): StreamEvent[] {
+		const strip = (e: StreamEvent) => {
+			const { home: _home, ...rest } = e as StreamEvent & { home?: string };
+			return rest;
+		};
+		if (mode === 'none') return [];
+		if (mode === 'all') return events.map(strip);
+		return events.filter((e) => isNotable(e)).map(strip);
+	}
+
+	/** Send each dirty group's changes to its clients; once a second also time-driven changes. */
+	flush(): void {
+		const now = this.now();
+		const timeTick = now - this.lastTimeFlush >= 1000;
+		if (timeTick) this.lastTimeFlush = now;
+		const seq = this.opts.state().seq;
+		for (const g of this.groups.values()) if (g.dirty || timeTick) this.flushGroup(g, seq);
+	}
+
+	private flushGroup(g: Group, seq: number): void {
+		g.dirty = false;
+		g.seq = seq;
+		const snap = this.snapshotFor(g);
+		const { seq: _s, asOf, ...figures } = snap;
+		const patch = g.figures ? diffFigures(g.figures, figures) : figures;
+		g.figures = figures;
+		const pending = g.pending;
+		const overflow = g.overflow;
+		g.pending = [];
+		g.overflow = false;
+		const deltas = new Map<EventsMode, string | null>();
+		for (const c of g.clients) {
+			if (overflow) {
+				c.lagging = true;
+			}
+			if (c.lagging) {
+				if (c.ws.bufferedAmount < this.maxBuffered / 4) {
+					c.lagging = false;
+					this.stats.resyncs++;
+					this.send(c, { type: 'snapshot', ...snap });
+				}
+				continue;
+			}
+			if (c.ws.bufferedAmount > this.maxBuffered) {
+				c.lagging = true; // resynced with a fresh snapshot once its buffer drains
+				continue;
+			}
+			// Clients with the same events mode get the same message: build and serialize it once.
+			let text = deltas.get(c.events);
+			if (text === undefined) {
+				const events = this.filterEvents(pending, c.events);
+				text = patch === undefined && !events.length ? null : JSON.stringify({ type: 'delta', seq, asOf, figures: patch ?? {}, events });
+				deltas.set(c.events, text);
+			}
+			if (text !== null) this.sendText(c, text);
+		}
+	}
+
+	private send(c: Client, msg: Record<string, unknown>): void {
+		this.sendText(c, JSON.stringify(msg));
+	}
+
+	private sendText(c: Client, text: string): void {
+		if (c.ws.readyState !== 1) return;
+		this.stats.messages++;
+		c.lastSentAt = this.now();
+		c.ws.send(text);
+	}
+
+	private heartbeat(): void {
+		const asOf = new Date(this.now()).toISOString();
+		for (const g of this.groups.values())
+			for (const c of g.clients) {
+				const msg = { type: 'heartbeat', seq: g.seq, asOf };
+				if (!c.alive) {
+					c.ws.terminate();
+					continue;
+				}
+				c.alive = false;
+				c.ws.ping();
+				if (!c.lagging) this.send(c, msg);
+			}
+	}
+
+	/** Send a control message (e.g. `reload`) to every client, or to those with the given name. */
+	command(msg: Record<string, unknown>, name?: string): number {
+		let n = 0;
+		for (const g of this.groups.values())
+			for (const c of g.clients)
+				if (!name || c.name === name) {
+					this.send(c, { seq: g.seq, ...msg });
+					n++;
+				}
+		return n;
+	}
+
+	listClients(): WallClient[] {
+		const iso = (t: number) => new Date(t).toISOString();
+		const out: WallClient[] = [];
+		for (const g of this.groups.values())
+			for (const c of g.clients)
+				out.push({
+					name: c.name,
+					scope: g.key,
+					connectedAt: iso(c.connectedAt),
+					lastHeartbeatAt: iso(c.lastSeenAt),
+					lastMessageAt: c.lastSentAt === null ? null : iso(c.lastSentAt),
+					lagging: c.lagging
+				});
+		return out;
+	}
+
+	async close(): Promise<void> {
+		clearInterval(this.flushTimer);
+		clearInterval(this.heartbeatTimer);
+		for (const g of this.groups.values()) for (const c of g.clients) c.ws.close(1001, 'server shutting down');
+		this.groups.clear();
+		await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+	}
+}
+
+function homeKeyOf(e: PlacedEvent): string {
+	const h = homeOf(e.place);
+	return `${h.kind}|${h.code}`;
+}
+
+function homeKeys(scope: Scope, org: OrgIndex): Set<string> {
+	return new Set(homesOf(scope, org).map((h) => `${h.kind}|${h.code}`));
+}

@@ -1,0 +1,160 @@
+/**
+ * 红黄牌 by hand: a supervisor issues a card (with optional evidence files) or revokes one with a
+ * reason. Both are catalog events through the ingest path (sender `user:USERNAME`); evidence is
+ * stored in `card_evidence` and served only to the supervision roles. The month's Excel export
+ * is built here from the same rows the page shows.
+ */
+import ExcelJS from 'exceljs';
+import { randomBytes } from 'node:crypto';
+import { asc, eq, inArray } from 'drizzle-orm';
+import { CARD_REASONS } from '../../domain/catalog';
+import { cardTallies, type CardRow } from '../../domain/cards';
+import type { OrgIndex } from '../../domain/org';
+import type { LiveState } from '../../domain/projection';
+import type { Database } from '../db/client';
+import { cardEvidence } from '../db/schema';
+import type { IngestService } from '../ingest/service';
+
+export const MAX_EVIDENCE_BYTES = 5 * 1024 * 1024;
+const EVIDENCE_TYPES = /^(image\/(png|jpeg|gif|webp)|application\/pdf)$/;
+
+export class CardError extends Error {
+	constructor(
+		message: string,
+		readonly field: string
+	) {
+		super(message);
+	}
+}
+
+export interface EvidenceFile {
+	name: string;
+	type: string;
+	bytes: Uint8Array;
+}
+
+interface Deps {
+	db: Database;
+	state: () => LiveState;
+	org: () => OrgIndex;
+	ingest: IngestService;
+	now?: () => number;
+}
+
+export class CardDesk {
+	constructor(private deps: Deps) {}
+	private now = () => (this.deps.now ?? Date.now)();
+
+	async issue(
+		p: { color: string; targetKind: string; targetCode: string; reason: string; note?: string; evidence?: EvidenceFile[] },
+		username: string
+	): Promise<{ cardId: string; seq: number }> {
+		if (p.color !== 'yellow' && p.color !== 'red') throw new CardError('color: choose yellow or red', 'color');
+		if (!['staff', 'window', 'department'].includes(p.targetKind)) throw new CardError('targetKind: choose staff, window or department', 'targetKind');
+		const org = this.deps.org();
+		const known = p.targetKind === 'staff' ? org.staff.has(p.targetCode) : p.targetKind === 'window' ? org.windows.has(p.targetCode) : org.departments.has(p.targetCode);
+		if (!known) throw new CardError(`targetCode: unknown ${p.targetKind} "${p.targetCode}"`, 'targetCode');
+		if (!(CARD_REASONS as readonly string[]).includes(p.reason)) throw new CardError(`reason: choose one of ${CARD_REASONS.join(', ')}`, 'reason');
+		const note = p.note?.trim() || undefined;
+		if (note && note.length > 1000) throw new CardError('note: at most 1000 characters', 'note');
+		for (const f of p.evidence ?? []) {
+			if (f.bytes.length > MAX_EVIDENCE_BYTES) throw new CardError(`evidence: "${f.name}" is larger than 5 MB`, 'evidence');
+			if (!EVIDENCE_TYPES.test(f.type)) throw new CardError(`evidence: "${f.name}" is ${f.type || 'of unknown type'}; photos (PNG, JPEG, GIF, WebP) or PDF only`, 'evidence');
+		}
+		const d = new Date(this.now());
+		const cardId = `card-${d.toISOString().slice(0, 7).replace('-', '')}-${randomBytes(4).toString('hex')}`;
+		const res = await this.deps.ingest.ingest(
+			`user:${username}`,
+			[{ id: cardId, type: 'card.issued', occurredAt: d.toISOString(), data: { cardId, color: p.color, target: { kind: p.targetKind, code: p.targetCode }, reason: p.reason, ...(note ? { note } : {}), issuedBy: username } }],
+			['card.issued']
+		);
+		const r = res.results[0];
+		if (r.status === 'rejected') throw new CardError(r.error ?? 'rejected', 'card');
+		if (p.evidence?.length)
+			await this.deps.db.insert(cardEvidence).values(
+				p.evidence.map((f) => ({ cardId, filename: f.name.slice(0, 200), contentType: f.type, size: f.bytes.length, data: Buffer.from(f.bytes).toString('base64'), uploadedBy: username }))
+			);
+		return { cardId, seq: r.seq ?? 0 };
+	}
+
+	async revoke(cardId: string, reason: string, username: string): Promise<{ seq: number }> {
+		const c = this.deps.state().cards.get(cardId);
+		if (!c) throw new CardError(`cardId: no card "${cardId}" this month`, 'cardId');
+		if (c.revoked) throw new CardError('cardId: already revoked', 'cardId');
+		const why = reason.trim();
+		if (!why) throw new CardError('reason: say why the card is revoked', 'reason');
+		if (why.length > 1000) throw new CardError('reason: at most 1000 characters', 'reason');
+		const res = await this.deps.ingest.ingest(
+			`user:${username}`,
+			[{ id: `revoke-${cardId}`, type: 'card.revoked', occurredAt: new Date(this.now()).toISOString(), data: { cardId, reason: why, revokedBy: username } }],
+			['card.revoked']
+		);
+		const r = res.results[0];
+		if (r.status === 'rejected') throw new CardError(r.error ?? 'rejected', 'cardId');
+		return { seq: r.seq ?? 0 };
+	}
+
+	/** Evidence files (names only) per card. */
+	async evidenceOf(cardIds: string[]): Promise<Map<string, Array<{ id: number; filename: string; size: number }>>> {
+		const out = new Map<string, Array<{ id: number; filename: string; size: number }>>();
+		if (!cardIds.length) return out;
+		const rows = await this.deps.db
+			.select({ id: cardEvidence.id, cardId: cardEvidence.cardId, filename: cardEvidence.filename, size: cardEvidence.size })
+			.from(cardEvidence)
+			.where(inArray(cardEvidence.cardId, cardIds))
+			.orderBy(asc(cardEvidence.id));
+		for (const r of rows) out.set(r.cardId, [...(out.get(r.cardId) ?? []), { id: r.id, filename: r.filename, size: r.size }]);
+		return out;
+	}
+
+	async evidence(id: number): Promise<{ filename: string; contentType: string; bytes: Buffer } | null> {
+		const [row] = await this.deps.db.select().from(cardEvidence).where(eq(cardEvidence.id, id));
+		return row ? { filename: row.filename, contentType: row.contentType, bytes: Buffer.from(row.data, 'base64') } : null;
+	}
+}
+
+/** The month's cards as a workbook: the list, and tallies by department and by staff member. */
+export async function cardsWorkbook(month: string, rows: CardRow[], labels: { reason: (r: string) => string; color: (c: string) => string; kind: (k: string) => string }): Promise<Buffer> {
+	const wb = new ExcelJS.Workbook();
+	wb.creator = 'Hallwatch';
+	const list = wb.addWorksheet(`红黄牌 ${month}`);
+	list.columns = [
+		{ header: '时间', key: 'at', width: 20 },
+		{ header: '颜色', key: 'color', width: 8 },
+		{ header: '对象类型', key: 'kind', width: 10 },
+		{ header: '对象', key: 'target', width: 16 },
+		{ header: '部门', key: 'dept', width: 18 },
+		{ header: '原因', key: 'reason', width: 14 },
+		{ header: '来源', key: 'source', width: 22 },
+		{ header: '状态', key: 'state', width: 8 },
+		{ header: '编号', key: 'id', width: 26 }
+	];
+	for (const r of rows)
+		list.addRow({
+			at: new Date(r.at).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai', hour12: false }),
+			color: labels.color(r.color),
+			kind: labels.kind(r.targetKind),
+			target: r.targetName,
+			dept: r.departmentName ?? '',
+			reason: labels.reason(r.reason),
+			source: r.rule ? `规则 ${r.rule}` : '人工',
+			state: r.revoked ? '已撤销' : '有效',
+			id: r.cardId
+		});
+	list.getRow(1).font = { bold: true };
+	const t = cardTallies(rows);
+	for (const [name, items] of [
+		['按部门统计', t.byDepartment],
+		['按人员统计', t.byStaff]
+	] as const) {
+		const ws = wb.addWorksheet(name);
+		ws.columns = [
+			{ header: '名称', key: 'name', width: 20 },
+			{ header: '黄牌', key: 'yellow', width: 8 },
+			{ header: '红牌', key: 'red', width: 8 }
+		];
+		for (const x of items) ws.addRow({ name: x.name, yellow: x.yellow, red: x.red });
+		ws.getRow(1).font = { bold: true };
+	}
+	return Buffer.from(await wb.xlsx.writeBuffer());
+}

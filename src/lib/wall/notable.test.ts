@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { LiveEvent } from '$lib/client/live.svelte';
+import type { Snapshot } from '$lib/domain/snapshot';
+import { translator } from '$lib/i18n';
+import { eventItem, MAX_TICKS, tickerItems } from './notable';
+
+const t = translator('zh');
+const NOW = Date.parse('2026-11-23T10:00:00+08:00');
+const names: Snapshot['names'] = { departments: { GSJ: '市工商局' }, windows: { W01: '01号窗口' }, staff: { S001: '张伟' } };
+const snap = (over: Partial<Snapshot> = {}) => ({ names, cards: { latest: [] }, presence: {}, hotline: { overdue: [] }, ...over }) as unknown as Snapshot;
+let seq = 0;
+const ev = (type: string, data: Record<string, unknown>, occurredAt = '2026-11-23T09:30:00+08:00'): LiveEvent => ({ seq: ++seq, id: `e${seq}`, type, occurredAt, data });
+
+describe('eventItem', () => {
+	it('labels a card with names, reason and rule', () => {
+		const item = eventItem(ev('card.issued', { cardId: 'c1', color: 'red', target: { kind: 'staff', code: 'S001' }, reason: 'absent', rule: 'r7' }), snap(), t, NOW);
+		expect(item).toMatchObject({ key: 'card:c1', kind: 'red', tag: '红牌', text: '张伟 · 离岗 · 规则 r7', time: '09:30' });
+	});
+
+	it('shows a missed check with the window, and only bad reviews', () => {
+		expect(eventItem(ev('presence.check_missed', { checkId: 'k', staffCode: 'S001', windowCode: 'W01' }), snap(), t, NOW)?.text).toBe('张伟 · 01号窗口');
+		expect(eventItem(ev('evaluation.submitted', { rating: 5 }), snap(), t, NOW)).toBeNull();
+		expect(eventItem(ev('evaluation.submitted', { rating: 1, windowCode: 'W01' }), snap(), t, NOW)?.text).toBe('01号窗口 · 1星');
+	});
+
+	it('puts the date in front of times of other days', () => {
+		expect(eventItem(ev('hotline.ticket_overdue', { ticketId: 'T1', departmentCode: 'GSJ' }, '2026-11-21T16:00:00+08:00'), snap(), t, NOW)?.time).toBe('11-21 16:00');
+	});
+});
+
+describe('tickerItems', () => {
+	it('lists live events first, then snapshot items not already covered, at most MAX_TICKS', () => {
+		const s = snap({
+			cards: {
+				latest: [{ cardId: 'c1', color: 'yellow', at: '2026-11-23T08:00:00+08:00', targetKind: 'staff', targetCode: 'S001', targetName: '张伟', departmentName: '市工商局', reason: 'absent', rule: null, revoked: false }]
+			} as unknown as Snapshot['cards']
+		});
+		const events = [ev('card.issued', { cardId: 'c1', color: 'yellow', target: { kind: 'staff', code: 'S001' }, reason: 'absent' })];
+		const items = tickerItems(events, s, t, NOW);
+		expect(items.map((i) => i.key)).toEqual(['card:c1']);
+		const many = Array.from({ length: 50 }, (_, i) => ev('case.overdue', { caseId: `C${i}`, departmentCode: 'GSJ' }));
+		expect(tickerItems(many, s, t, NOW)).toHaveLength(MAX_TICKS);
+	});
+});

@@ -1,0 +1,162 @@
+/**
+ * Notable live events as ticker items (cards, missed presence checks, overdue and near-due
+ * items, supervisions, reopenings, bad reviews), labelled with the snapshot's names. Before
+ * any event has arrived, the snapshot itself seeds the ticker (this month's cards, who missed
+ * the latest check, overdue hotline tickets), so a fresh wall never shows an empty ticker.
+ */
+import type { LiveEvent } from '$lib/client/live.svelte';
+import type { Snapshot } from '$lib/domain/snapshot';
+import { reasonKey, type T } from '$lib/i18n';
+import { shortTime } from './format';
+
+export type TickKind = 'red' | 'yellow' | 'bad' | 'warn' | 'info';
+
+export interface TickItem {
+	/** Identity of what the item is about (the same card from the snapshot and the stream is one item). */
+	key: string;
+	kind: TickKind;
+	tag: string;
+	text: string;
+	time: string;
+	/** Epoch ms, for ordering. */
+	at: number;
+}
+
+/** The most items the ticker cycles through. */
+export const MAX_TICKS = 30;
+
+type Names = Snapshot['names'];
+const str = (v: unknown): string => (typeof v === 'string' ? v : v == null ? '' : String(v));
+const join = (...parts: string[]) => parts.filter(Boolean).join(' · ');
+
+function nameOf(names: Names | undefined, kind: string, code: string): string {
+	if (!code) return '';
+	if (kind === 'staff') return names?.staff?.[code] ?? code;
+	if (kind === 'window') return names?.windows?.[code] ?? code;
+	return names?.departments?.[code] ?? code;
+}
+
+function reasonLabel(reason: string, t: T): string {
+	const key = reasonKey(reason);
+	return key ? t(key) : reason;
+}
+
+/** One stream event as a ticker item, or null when it is not for the ticker. */
+export function eventItem(e: LiveEvent, snap: Snapshot | null, t: T, now: number): TickItem | null {
+	const d = e.data ?? {};
+	const names = snap?.names;
+	const at = Date.parse(e.occurredAt);
+	const time = shortTime(e.occurredAt, now);
+	const dept = nameOf(names, 'department', str(d.departmentCode));
+	switch (e.type) {
+		case 'card.issued': {
+			const color = d.color === 'red' ? 'red' : 'yellow';
+			const target = (d.target ?? {}) as { kind?: string; code?: string };
+			const rule = str(d.rule);
+			return {
+				key: `card:${str(d.cardId)}`,
+				kind: color,
+				tag: t(color === 'red' ? 'cards.red' : 'cards.yellow'),
+				text: join(nameOf(names, str(target.kind), str(target.code)), reasonLabel(str(d.reason), t), rule ? t('cards.byRule', { rule }) : t('cards.byHand')),
+				time,
+				at
+			};
+		}
+		case 'card.revoked': {
+			const card = snap?.cards?.latest?.find((c) => c.cardId === d.cardId);
+			return { key: `revoked:${str(d.cardId)}`, kind: 'info', tag: t('ev.card.revoked'), text: join(card?.targetName ?? str(d.cardId), str(d.reason)), time, at };
+		}
+		case 'presence.check_missed':
+			return {
+				key: `missed:${str(d.checkId)}`,
+				kind: 'bad',
+				tag: t('ev.presence.check_missed'),
+				text: join(nameOf(names, 'staff', str(d.staffCode)), nameOf(names, 'window', str(d.windowCode))),
+				time,
+				at
+			};
+		case 'case.overdue':
+		case 'case.deadline_near':
+			return {
+				key: `${e.type}:${str(d.caseId)}`,
+				kind: e.type === 'case.overdue' ? 'bad' : 'warn',
+				tag: t(e.type === 'case.overdue' ? 'ev.case.overdue' : 'ev.case.deadline_near'),
+				text: join(dept, t('ev.case', { id: str(d.caseId) })),
+				time,
+				at
+			};
+		case 'hotline.ticket_overdue':
+			return { key: `hotline:${str(d.ticketId)}`, kind: 'bad', tag: t('ev.hotline.ticket_overdue'), text: join(dept, t('ev.ticket', { id: str(d.ticketId) })), time, at };
+		case 'hotline.ticket_supervised':
+			return { key: `supervised:${str(d.ticketId)}`, kind: 'warn', tag: t('ev.hotline.ticket_supervised'), text: join(t('ev.ticket', { id: str(d.ticketId) }), str(d.note)), time, at };
+		case 'hotline.ticket_reopened':
+			return { key: `reopened:${str(d.ticketId)}`, kind: 'warn', tag: t('ev.hotline.ticket_reopened'), text: join(t('ev.ticket', { id: str(d.ticketId) }), str(d.reason)), time, at };
+		case 'evaluation.submitted': {
+			const rating = Number(d.rating);
+			if (!(rating <= 2)) return null;
+			return {
+				key: `review:${e.id}`,
+				kind: 'warn',
+				tag: t('ev.evaluation.submitted'),
+				text: join(nameOf(names, 'window', str(d.windowCode)), nameOf(names, 'staff', str(d.staffCode)), dept, t('ev.rating', { n: rating })),
+				time,
+				at
+			};
+		}
+		default:
+			return null;
+	}
+}
+
+/** Items from the snapshot itself, for a ticker that has not seen events yet. */
+export function snapshotItems(snap: Snapshot | null, t: T, now: number): TickItem[] {
+	if (!snap) return [];
+	const out: TickItem[] = [];
+	for (const c of snap.cards?.latest ?? []) {
+		if (c.revoked) continue;
+		out.push({
+			key: `card:${c.cardId}`,
+			kind: c.color,
+			tag: t(c.color === 'red' ? 'cards.red' : 'cards.yellow'),
+			text: join(c.targetName || c.targetCode, c.departmentName && c.departmentName !== c.targetName ? c.departmentName : '', reasonLabel(c.reason, t), c.rule ? t('cards.byRule', { rule: c.rule }) : t('cards.byHand')),
+			time: shortTime(c.at, now),
+			at: Date.parse(c.at)
+		});
+	}
+	const round = snap.presence?.latestRound;
+	if (round)
+		for (const m of round.missed)
+			out.push({
+				key: `missed-round:${m.staffCode}:${round.at}`,
+				kind: 'bad',
+				tag: t('ev.presence.check_missed'),
+				text: join(m.name, m.windowName ?? ''),
+				time: shortTime(round.at, now),
+				at: Date.parse(round.at)
+			});
+	for (const o of snap.hotline?.overdue ?? [])
+		out.push({
+			key: `hotline:${o.ticketId}`,
+			kind: 'bad',
+			tag: t('ev.hotline.ticket_overdue'),
+			text: join(o.category, o.departmentName ?? '', o.daysOverdue > 0 ? t('hotline.days', { n: o.daysOverdue }) : t('hotline.lessThanDay')),
+			time: '',
+			at: 0
+		});
+	return out;
+}
+
+/** Live events first (newest first), then snapshot items not already covered; at most MAX_TICKS. */
+export function tickerItems(events: LiveEvent[], snap: Snapshot | null, t: T, now: number): TickItem[] {
+	const seen = new Set<string>();
+	const out: TickItem[] = [];
+	const add = (item: TickItem | null) => {
+		if (!item || seen.has(item.key) || out.length >= MAX_TICKS) return;
+		seen.add(item.key);
+		out.push(item);
+	};
+	for (const e of events) add(eventItem(e, snap, t, now));
+	const seeds = snapshotItems(snap, t, now).sort((a, b) => b.at - a.at);
+	for (const s of seeds) add(s);
+	return out;
+}

@@ -1,0 +1,33 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { homeFor } from '$lib/domain/roles';
+import { auditRequest } from '$lib/server/audit';
+import { AccountError } from '$lib/server/auth/accounts';
+import { getRuntime } from '$lib/server/runtime';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	const u = locals.user!;
+	return { me: { username: u.username, displayName: u.displayName, roles: u.roles, scope: u.scope, staffCode: u.staffCode }, first: url.searchParams.has('first') || u.mustChangePassword };
+};
+
+export const actions: Actions = {
+	/** Change my password: every other session of mine ends; this one stays. */
+	password: async (event) => {
+		const rt = getRuntime();
+		const user = event.locals.user!;
+		const form = await event.request.formData();
+		const current = String(form.get('current') ?? '');
+		const password = String(form.get('password') ?? '');
+		const confirm = String(form.get('confirm') ?? '');
+		if (password !== confirm) return fail(400, { field: 'confirm', error: 'confirm: the two new passwords differ' });
+		try {
+			await rt.accounts.changePassword(user.id, current, password, event.locals.session!.id);
+		} catch (err) {
+			if (err instanceof AccountError) return fail(400, { field: err.field ?? '', error: err.message });
+			throw err;
+		}
+		await auditRequest(rt.handle.db, event, 'user.password_change', user.username);
+		if (user.mustChangePassword) redirect(303, homeFor(user.roles));
+		return { changed: true };
+	}
+};

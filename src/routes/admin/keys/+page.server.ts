@@ -1,0 +1,110 @@
+import { EVENT_TYPES, SYSTEM_EVENT_TYPES } from '$lib/domain/catalog';
+import { consoleOps, refuse, type FieldError } from '$lib/server/admin/console';
+import { createDisplayToken, createIngestKey, revokeDisplayToken, revokeIngestKey } from '$lib/server/admin/ops';
+import { CredentialError, NAME_RE, parseTypePatterns, type DisplayToken } from '$lib/server/auth/credentials';
+import { getRuntime } from '$lib/server/runtime';
+import type { Actions, PageServerLoad } from './$types';
+
+/** The prefixes a key may be given with a tick: one per family of sendable types, plus org and everything. */
+const PREFIXES = [...new Set(EVENT_TYPES.filter((t) => !SYSTEM_EVENT_TYPES.includes(t)).map((t) => `${t.split('.')[0]}.*`)), 'org', '*'];
+
+export const load: PageServerLoad = async () => {
+	const rt = getRuntime();
+	const [keys, tokens] = await Promise.all([rt.credentials.listKeys(), rt.credentials.listTokens()]);
+	const iso = (d: Date | null) => d?.toISOString() ?? null;
+	const org = rt.org();
+	// Active first, then the newest revoked.
+	const order = <T extends { revokedAt: Date | null }>(list: T[]) => [...list.filter((x) => !x.revokedAt), ...list.filter((x) => x.revokedAt).reverse()];
+	return {
+		keys: order(keys).map((k) => ({ name: k.name, types: k.types, createdAt: iso(k.createdAt), lastUsedAt: iso(k.lastUsedAt), revokedAt: iso(k.revokedAt) })),
+		tokens: order(tokens).map((t) => ({
+			name: t.name,
+			scope: t.scopeKind === 'all' || !t.scopeCode ? 'all' : `${t.scopeKind}:${t.scopeCode}`,
+			createdAt: iso(t.createdAt),
+			lastUsedAt: iso(t.lastUsedAt),
+			revokedAt: iso(t.revokedAt)
+		})),
+		prefixes: PREFIXES,
+		centers: [...org.centers.values()].map((c) => ({ code: c.code, name: c.name })),
+		regions: [...org.regions.values()].map((r) => ({ code: r.code, name: r.name }))
+	};
+};
+
+function nameProblem(name: string): FieldError | null {
+	if (!name) return { key: 'errRequired' };
+	if (!NAME_RE.test(name)) return { key: 'errName', params: { value: name } };
+	return null;
+}
+
+const taken = (err: unknown) => err instanceof CredentialError && /exists/.test(err.message);
+
+export const actions: Actions = {
+	createKey: async (event) => {
+		const form = await event.request.formData();
+		const name = String(form.get('name') ?? '').trim();
+		const ticked = form.getAll('types').map(String);
+		const more = String(form.get('moreTypes') ?? '').trim();
+		const values = { name, types: ticked, moreTypes: more };
+		const errors: Record<string, FieldError> = {};
+		const bad = nameProblem(name);
+		if (bad) errors.name = bad;
+		let types: string[] = [];
+		try {
+			types = parseTypePatterns([...ticked, more].filter(Boolean).join(','));
+		} catch (err) {
+			if (!(err instanceof CredentialError)) throw err;
+			const m = /"([^"]+)" is not a type/.exec(err.message);
+			errors.types = m ? { key: 'errType', params: { value: m[1] } } : { key: 'errTypesRequired' };
+		}
+		if (Object.keys(errors).length) return refuse('createKey', errors, values);
+		const { ctx, audit } = consoleOps(event);
+		try {
+			const secret = await createIngestKey(ctx, audit, name, [...new Set(types)]);
+			return { created: { kind: 'key' as const, name, secret } };
+		} catch (err) {
+			if (taken(err)) return refuse('createKey', { name: { key: 'errKeyTaken', params: { value: name } } }, values);
+			throw err;
+		}
+	},
+
+	createToken: async (event) => {
+		const form = await event.request.formData();
+		const name = String(form.get('name') ?? '').trim();
+		const scopeValue = String(form.get('scope') ?? 'all');
+		const values = { name, scope: scopeValue };
+		const errors: Record<string, FieldError> = {};
+		const bad = nameProblem(name);
+		if (bad) errors.name = bad;
+		const [kind, ...rest] = scopeValue.split(':');
+		const code = rest.join(':');
+		const { ctx, audit } = consoleOps(event);
+		let scope: DisplayToken['scope'] = { kind: 'all' };
+		if (kind === 'center' || kind === 'region') {
+			scope = { kind, code };
+			const known = kind === 'center' ? ctx.org().centers.has(code) : ctx.org().regions.has(code);
+			if (!known) errors.scope = { key: kind === 'center' ? 'errCenter' : 'errRegion', params: { value: code } };
+		} else if (kind !== 'all') errors.scope = { key: 'errScope', params: { value: scopeValue } };
+		if (Object.keys(errors).length) return refuse('createToken', errors, values);
+		try {
+			const secret = await createDisplayToken(ctx, audit, name, scope);
+			return { created: { kind: 'token' as const, name, secret, scope: scopeValue } };
+		} catch (err) {
+			if (taken(err)) return refuse('createToken', { name: { key: 'errTokenTaken', params: { value: name } } }, values);
+			throw err;
+		}
+	},
+
+	revokeKey: async (event) => {
+		const name = String((await event.request.formData()).get('name') ?? '');
+		const { ctx, audit } = consoleOps(event);
+		if (!(await revokeIngestKey(ctx, audit, name))) return refuse('revokeKey', { name: { key: 'errNoActiveKey', params: { value: name } } });
+		return { revoked: { kind: 'key' as const, name } };
+	},
+
+	revokeToken: async (event) => {
+		const name = String((await event.request.formData()).get('name') ?? '');
+		const { ctx, audit } = consoleOps(event);
+		if (!(await revokeDisplayToken(ctx, audit, name))) return refuse('revokeToken', { name: { key: 'errNoActiveToken', params: { value: name } } });
+		return { revoked: { kind: 'token' as const, name } };
+	}
+};

@@ -1,0 +1,88 @@
+import { and, count, desc, eq, type SQL } from 'drizzle-orm';
+import { consoleOps, idsOf, refuse } from '$lib/server/admin/console';
+import { discardQuarantine, fixQuarantine, maskBody, replayQuarantine } from '$lib/server/admin/ops';
+import { quarantine } from '$lib/server/db/schema';
+import { getRuntime } from '$lib/server/runtime';
+import type { Actions, PageServerLoad } from './$types';
+
+const LIMIT = 200;
+
+/** The stored body (jsonb keeps keys in its own order) with the envelope's fields first, as senders write it. */
+function envelopeFirst(body: unknown): unknown {
+	if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+	const { id, type, occurredAt, source, data, ...rest } = body as Record<string, unknown>;
+	return Object.fromEntries(Object.entries({ id, type, occurredAt, source, data, ...rest }).filter(([, v]) => v !== undefined));
+}
+
+export const load: PageServerLoad = async ({ url }) => {
+	const db = getRuntime().handle.db;
+	const sender = url.searchParams.get('sender') ?? '';
+	const type = url.searchParams.get('type') ?? '';
+	const where: SQL[] = [eq(quarantine.status, 'open')];
+	if (sender) where.push(eq(quarantine.sender, sender));
+	if (type) where.push(eq(quarantine.type, type));
+	const [rows, [{ n }], senders, types] = await Promise.all([
+		db.select().from(quarantine).where(and(...where)).orderBy(desc(quarantine.id)).limit(LIMIT),
+		db.select({ n: count() }).from(quarantine).where(and(...where)),
+		db.selectDistinct({ v: quarantine.sender }).from(quarantine).where(eq(quarantine.status, 'open')).orderBy(quarantine.sender),
+		db.selectDistinct({ v: quarantine.type }).from(quarantine).where(eq(quarantine.status, 'open')).orderBy(quarantine.type)
+	]);
+	const fixId = Number(url.searchParams.get('fix') ?? NaN);
+	const fix = rows.find((r) => r.id === fixId) ?? (Number.isInteger(fixId) ? (await db.select().from(quarantine).where(and(eq(quarantine.id, fixId), eq(quarantine.status, 'open'))))[0] : undefined);
+	const shown = (r: typeof quarantine.$inferSelect) => ({
+		id: r.id,
+		receivedAt: r.receivedAt.toISOString(),
+		sender: r.sender,
+		type: r.type,
+		eventId: r.eventId,
+		error: r.error,
+		body: JSON.stringify(envelopeFirst(maskBody(r.body)), null, 2)
+	});
+	return {
+		items: rows.map(shown),
+		total: Number(n),
+		limit: LIMIT,
+		filter: { sender, type },
+		senders: senders.map((s) => s.v),
+		types: types.map((t) => t.v).filter((t): t is string => t !== null),
+		fix: fix ? shown(fix) : null
+	};
+};
+
+export const actions: Actions = {
+	fix: async (event) => {
+		const form = await event.request.formData();
+		const id = Number(form.get('id'));
+		const body = String(form.get('body') ?? '');
+		const { ctx, audit } = consoleOps(event);
+		const res = await fixQuarantine(ctx, audit, id, body);
+		if (!res.ok) return refuse('fix', { body: { key: 'errBody', params: { detail: res.error } } }, { id, body });
+		return { fixed: { id, warning: res.warning } };
+	},
+
+	replay: async (event) => {
+		const ids = idsOf(await event.request.formData());
+		if (!ids.length) return refuse('replay', { id: { key: 'errNoneSelected' } });
+		const { ctx, audit } = consoleOps(event);
+		return { replayed: await replayQuarantine(ctx, audit, ids) };
+	},
+
+	replayAll: async (event) => {
+		const { ctx, audit } = consoleOps(event);
+		return { replayed: await replayQuarantine(ctx, audit, 'all') };
+	},
+
+	discard: async (event) => {
+		const form = await event.request.formData();
+		const ids = idsOf(form);
+		const reason = String(form.get('reason') ?? '').trim();
+		const errors: Record<string, { key: string; params?: Record<string, string | number> }> = {};
+		if (!ids.length) errors.id = { key: 'errNoneSelected' };
+		if (!reason) errors.reason = { key: 'errReasonRequired' };
+		else if (reason.length > 500) errors.reason = { key: 'errReasonLong', params: { n: reason.length } };
+		if (Object.keys(errors).length) return refuse('discard', errors, { ids, reason });
+		const { ctx, audit } = consoleOps(event);
+		const n = await discardQuarantine(ctx, audit, ids, reason);
+		return { discarded: { count: n, notOpen: ids.length - n } };
+	}
+};

@@ -1,0 +1,32 @@
+import { consoleOps, refuse } from '$lib/server/admin/console';
+import { reloadWalls } from '$lib/server/admin/ops';
+import { getRuntime } from '$lib/server/runtime';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ depends }) => {
+	depends('admin:walls');
+	const rt = getRuntime();
+	const org = rt.org();
+	const scopeName = (scope: string) => {
+		const [kind, code] = scope.split(':');
+		return kind === 'center' ? (org.centers.get(code)?.name ?? null) : kind === 'region' ? (org.regions.get(code)?.name ?? null) : null;
+	};
+	return {
+		walls: rt.hub
+			.listClients()
+			.map((c) => ({ ...c, scopeName: scopeName(c.scope) }))
+			.sort((a, b) => a.name.localeCompare(b.name) || a.connectedAt.localeCompare(b.connectedAt)),
+		heartbeatMs: rt.config.heartbeatMs,
+		now: new Date().toISOString()
+	};
+};
+
+export const actions: Actions = {
+	reload: async (event) => {
+		const name = String((await event.request.formData()).get('name') ?? '').trim();
+		const { ctx, audit } = consoleOps(event);
+		if (name && !getRuntime().hub.listClients().some((c) => c.name === name)) return refuse('reload', { name: { key: 'errNotConnected', params: { value: name } } });
+		const n = await reloadWalls(ctx, audit, name || undefined);
+		return { reloaded: { name: name || null, count: n } };
+	}
+};

@@ -1,0 +1,38 @@
+import { categoriesOf, HOTLINE_CHANNELS, HOTLINE_STATUSES } from '$lib/domain/hotline';
+import { decodeCursor, encodeCursor, parseTicketFilter } from '$lib/domain/hotline-figures';
+import { monthKey } from '$lib/domain/time';
+import { loadHotlineSettings } from '$lib/server/hotline/settings';
+import { hotlineViewer, ticketView } from '$lib/server/hotline/view';
+import { getRuntime } from '$lib/server/runtime';
+import type { PageServerLoad } from './$types';
+
+/** 12345 热线工作台: this month's figures (overall, by department, ranked), the ticket list, intake. */
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const rt = getRuntime();
+	const org = rt.org();
+	const viewer = hotlineViewer(locals.user!, org);
+	const now = Date.now();
+	const filter = parseTicketFilter(url.searchParams);
+	const cursor = decodeCursor(url.searchParams.get('after'));
+	const page = await rt.hotline.list(filter, { scope: viewer.scope, tz: viewer.tz, now, cursor, searchPhones: viewer.seesPhones });
+	const figures = await rt.hotline.figures(monthKey(now, viewer.tz), { scope: viewer.scope, tz: viewer.tz, now });
+	const { settings } = await loadHotlineSettings(rt.handle.db);
+	return {
+		viewer: { seesPhones: viewer.seesPhones, canAct: viewer.canAct, isAdmin: viewer.isAdmin },
+		filter,
+		paged: !!cursor,
+		rows: page.rows.map((s) => ticketView(s, org, viewer, now)),
+		next: page.next ? encodeCursor(page.next) : null,
+		figures,
+		limits: Object.fromEntries(settings.categories.map((c) => [c.name, c.days])),
+		defaultDays: settings.defaultDays,
+		choices: {
+			statuses: HOTLINE_STATUSES,
+			channels: HOTLINE_CHANNELS,
+			categories: categoriesOf(settings),
+			departments: rt.hotlineDesk.departments(viewer.scope).map((d) => ({ code: d.code, name: d.name })),
+			regions: rt.hotlineDesk.regions(viewer.scope),
+			regionRequired: viewer.scope.kind !== 'all'
+		}
+	};
+};

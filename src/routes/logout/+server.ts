@@ -1,0 +1,15 @@
+import { redirect, type RequestHandler } from '@sveltejs/kit';
+import { auditRequest } from '$lib/server/audit';
+import { endSessionCookie } from '$lib/server/auth/web';
+import { getRuntime } from '$lib/server/runtime';
+
+/** Sign out (POST only, from the bar's form): the session ends on the server, the cookie goes. */
+export const POST: RequestHandler = async (event) => {
+	const rt = getRuntime();
+	if (event.locals.session) {
+		await rt.sessions.invalidate(event.locals.session.id);
+		await auditRequest(rt.handle.db, event, 'auth.logout', event.locals.user?.username);
+	}
+	endSessionCookie(event.cookies, event.url);
+	redirect(303, '/login');
+};

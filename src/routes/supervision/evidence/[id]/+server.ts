@@ -1,0 +1,20 @@
+import { error, type RequestHandler } from '@sveltejs/kit';
+import { getRuntime } from '$lib/server/runtime';
+
+/** One evidence file of a card (supervision roles only, by the access table). */
+export const GET: RequestHandler = async ({ params }) => {
+	const id = Number(params.id);
+	if (!Number.isInteger(id) || id <= 0) error(400, 'id: expected an evidence number');
+	const file = await getRuntime().cardDesk.evidence(id);
+	if (!file) error(404, 'no such evidence');
+	const inline = /^image\/|^application\/pdf$/.test(file.contentType);
+	return new Response(new Uint8Array(file.bytes), {
+		headers: {
+			'content-type': file.contentType,
+			'content-disposition': `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+			'x-content-type-options': 'nosniff',
+			'content-security-policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+			'cache-control': 'private, max-age=3600'
+		}
+	});
+};

@@ -1,0 +1,2 @@
+// The wall is a client-only display: the server sends the app shell, the browser does the rest.
+export const ssr = false;

@@ -1,0 +1,89 @@
+/**
+ * Supervision in real Chromium, three people at once: a supervisor starts a presence round;
+ * one window PC (a second browser context) shows the full-screen prompt within a second and its
+ * staff member confirms; another lets it run out and gets a yellow card by rule, which appears on
+ * the wall; the supervisor revokes it and the wall's tally drops.
+ * Screenshots: tests/e2e/screenshots/supervision-*.png, terminal-*.png.
+ */
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import fs from 'node:fs';
+import { createUser, provisioned, startServer, type TestServer } from '../integration/harness';
+import { signedInPage } from './pages/login-page';
+import { ensureShotsDir, SHOTS } from './wall-helpers';
+
+let server: TestServer;
+let creds: { key: string; token: string };
+
+test.beforeAll(async () => {
+	server = await startServer({ backend: 'pglite', env: { DERIVE_EVERY_MS: '200', INGEST_RATE_LIMIT: '0' } });
+	creds = await provisioned(server);
+	ensureShotsDir();
+});
+test.afterAll(async () => {
+	await server?.stop();
+	if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
+});
+
+const signedIn = (browser: Browser, username: string, password: string): Promise<Page> => signedInPage(browser, server.url, username, password);
+
+test('a round reaches the window PCs at once; a miss earns a yellow card on the wall; revoking it drops the tally', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const sup = createUser(server, 'e2e-sup', ['supervisor']);
+	const a = createUser(server, 'e2e-w1', ['window_staff'], { staff: 'S001' });
+	const b = createUser(server, 'e2e-w2', ['window_staff'], { staff: 'S002' });
+
+	// Two window PCs: both clock in and open their windows.
+	const pcA = await signedIn(browser, a.username, a.password);
+	const pcB = await signedIn(browser, b.username, b.password);
+	for (const pc of [pcA, pcB]) {
+		await expect(pc).toHaveURL(/\/terminal$/);
+		await pc.getByTestId('act-clock_in').click();
+		await expect(pc.getByTestId('terminal-duty')).toHaveText('已签到');
+		await pc.getByTestId('act-status-open').click();
+		await expect(pc.getByTestId('terminal-status')).toHaveText('开放');
+		await expect(pc.getByTestId('terminal-offline')).toHaveCount(0);
+	}
+	await pcA.screenshot({ path: `${SHOTS}/terminal-open.png` });
+
+	// The wall, for the tally.
+	const wallCtx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+	const wall = await wallCtx.newPage();
+	await wall.goto(`${server.url}/wall/supervision?token=${encodeURIComponent(creds.token)}&center=HC1`);
+	await expect(wall.getByTestId('cards-yellowMonth')).toHaveText('0');
+
+	// The supervisor starts a round with 8 s to answer.
+	const desk = await signedIn(browser, sup.username, sup.password);
+	await expect(desk).toHaveURL(/\/supervision$/);
+	await desk.getByLabel('响应时限（秒）').fill('8');
+	const t0 = Date.now();
+	await desk.getByTestId('start-round').getByRole('button', { name: '发起' }).click();
+	await expect(pcA.getByTestId('presence-modal')).toBeVisible({ timeout: 1000 });
+	await expect(pcB.getByTestId('presence-modal')).toBeVisible({ timeout: 1000 });
+	console.log(`[supervision] prompt on both PCs ${Date.now() - t0} ms after the click`);
+	await pcA.screenshot({ path: `${SHOTS}/terminal-presence-check.png` });
+	// PC A answers with a key press; PC B lets it run out.
+	await pcA.keyboard.press('Enter');
+	await expect(pcA.getByTestId('presence-modal')).toHaveCount(0);
+	await expect(pcA.getByTestId('terminal-checks')).toContainText('已确认');
+	await expect(pcB.getByTestId('presence-modal')).toHaveCount(0, { timeout: 12_000 });
+	await expect(pcB.getByTestId('terminal-checks')).toContainText('未确认', { timeout: 5000 });
+
+	// The miss earns a yellow card by rule: on the wall, on PC B, on the desk.
+	await expect(wall.getByTestId('cards-yellowMonth')).toHaveText('1', { timeout: 10_000 });
+	await expect(pcB.getByTestId('terminal-cards')).toContainText('黄牌', { timeout: 5000 });
+	await pcB.screenshot({ path: `${SHOTS}/terminal-missed.png` });
+	await desk.reload();
+	await expect(desk.getByTestId('check-S001')).toHaveAttribute('data-outcome', 'confirmed');
+	await expect(desk.getByTestId('check-S002')).toHaveAttribute('data-outcome', 'missed');
+	const row = desk.getByTestId('card-list').locator('tr', { hasText: '王芳' });
+	await expect(row).toContainText('规则');
+	await desk.screenshot({ path: `${SHOTS}/supervision-desk.png`, fullPage: true });
+
+	// Revoked with a reason: the wall's tally drops back.
+	await row.getByText('撤销').first().click();
+	await row.getByLabel('撤销原因').fill('终端网络故障，经核实在岗');
+	await row.getByRole('button', { name: '撤销' }).click();
+	await expect(wall.getByTestId('cards-yellowMonth')).toHaveText('0', { timeout: 10_000 });
+	await expect(desk.getByTestId('card-list').locator('tr', { hasText: '王芳' })).toContainText('已撤销');
+	await wall.screenshot({ path: `${SHOTS}/supervision-wall-after-revoke.png` });
+});
