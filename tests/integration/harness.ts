@@ -253,7 +253,7 @@ export function rssKb(pid: number): number {
 }
 
 /** Poll `fn` until it returns a truthy value (returned) or time runs out (throws with the last value). */
-export async function until<T>(fn: () => Promise<T> | T, timeoutMs = 5000, every = 50): Promise<T> {
+export async function until<T>(fn: () => Promise<T> | T, timeoutMs = 15_000, every = 50): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	let last: T | undefined;
 	for (;;) {

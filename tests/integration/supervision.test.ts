@@ -132,10 +132,17 @@ describe.each(BACKENDS)('supervision on %s', (backend) => {
 		const snap = await server.snapshot(creds.token, '&center=HC1');
 		expect(snap.presence.latestRound).toMatchObject({ checks: 2, confirmed: 1 });
 		expect(snap.presence.latestRound.missed.map((m: any) => m.staffCode)).toEqual(['S002']);
+		// The miss draws a yellow card by rule (issued by the rule engine after the judgement):
+		// waiting for it here also leaves the month's tally settled for the next test.
+		const ruled = await until(async () => {
+			const s = await server.snapshot(creds.token, '&center=HC1');
+			return s.cards.latest.find((k: any) => k.rule === 'presence_missed' && k.targetCode === 'S002') ?? null;
+		}, 15_000, 200);
+		expect(ruled).toMatchObject({ color: 'yellow', targetKind: 'staff', revoked: false });
 		// A round nobody can answer is refused with a clear reason.
 		const none = await sup.action('/supervision?/startRound', { center: 'HC2', target: 'all', respondWithinSec: '60', sample: '0' });
 		expect(none.data.error).toBe('target: nobody is on duty there now');
-	}, 30_000);
+	}, 45_000);
 
 	it('issues a card by hand with evidence, shows it to the staff member, revokes it, and exports the month', async () => {
 		const sup = supervisor.get('s')!;
@@ -170,7 +177,7 @@ describe.each(BACKENDS)('supervision on %s', (backend) => {
 		snap = await until(async () => {
 			const s = await server.snapshot(creds.token, '&center=HC1');
 			return s.cards.yellowMonth === yellowBefore - 1 ? s : null;
-		});
+		}, 15_000, 200);
 		expect(snap.cards.latest.find((k: any) => k.cardId === cardId).revoked).toBe(true);
 		// The month's workbook: the card listed (revoked), not counted in the tallies.
 		const xlsx = await sup.get('/supervision/export?center=HC1');
@@ -192,5 +199,5 @@ describe.each(BACKENDS)('supervision on %s', (backend) => {
 		expect(audit).toContain('card.issue');
 		expect(audit).toContain('card.revoke');
 		expect(audit).toContain('user:sup');
-	}, 30_000);
+	}, 45_000);
 });
