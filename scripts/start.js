@@ -23,7 +23,13 @@ const sources = Math.max(
 );
 if (sources > built) {
 	console.log('[hallwatch] building (sources changed since the last build)…');
-	const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+	const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
+		cwd: root,
+		stdio: 'inherit',
+		// A production build whatever the caller's NODE_ENV (vitest sets it to "test"): Vite picks the
+		// "development" export conditions otherwise, and SvelteKit's `dev` becomes true in the build.
+		env: { ...process.env, NODE_ENV: 'production' }
+	});
 	if (r.status !== 0) process.exit(r.status ?? 1);
 	fs.utimesSync(marker, new Date(), new Date());
 }

@@ -12,8 +12,9 @@
  *   slice of the self-hosted CJK font, about 6 MB in all: text that first shows during an
  *   outage, a ticker item or a page not shown before, must not lack its glyphs), in one cache
  *   per build version; older versions' caches are deleted when a new version activates.
- * - Wall pages: network first (so a new deployment is picked up on reload), the cached shell
- *   when the server does not answer, answers 5xx (a proxy in front) or takes longer than
+ * - Wall pages and their server data (`__data.json`, which the client fetches at start as the
+ *   pages are not rendered on the server): network first (so a new deployment is picked up on
+ *   reload), the cached copy when the server does not answer, answers 5xx (a proxy in front) or takes longer than
  *   NAVIGATION_TIMEOUT_MS. Built assets: cache first (their names carry a content hash).
  * - Never touches the API (snapshot, catalog, ingest …) or the stream (WebSocket upgrades do
  *   not pass through service workers anyway): those always go to the network.
@@ -27,6 +28,11 @@ const CACHE = `${PREFIX}${version}`;
 const NAVIGATION_TIMEOUT_MS = 4000;
 /** The wall pages whose shell is kept (ssr = false: the server sends the same shell for any token). */
 const PAGES = ['', '/hall', '/hotline', '/supervision', '/rankings'].map((p) => `${base}/wall${p}`);
+/**
+ * Their server data (the root layout's: who is signed in, the language). With ssr = false the
+ * client fetches it as `<page>/__data.json` when it starts, so it is kept beside each shell.
+ */
+const PAGE_DATA = PAGES.map((p) => `${p}/__data.json`);
 /** Built and static files, by path. (version.json is how SvelteKit notices a new version: never cached.) */
 const ASSETS = new Set([...build, ...files].filter((p) => !p.endsWith('/version.json')));
 /** Fetched at install: all but the WOFF fallbacks of the font slices (cached if ever used: browsers without WOFF2). */
@@ -41,10 +47,15 @@ sw.addEventListener('install', (event) => {
 			const cache = await caches.open(CACHE);
 			await cache.addAll(PRECACHE);
 			// The shells: a failure here (server busy) is made good by the next load of each page.
+			// The server lets a wall page through only for a display token or a signed-in reader, so
+			// they are fetched with the token of the wall that registered this worker (a session
+			// cookie goes along by itself); each is kept under its path, as the shell is the same for
+			// any token (ssr = false).
+			const auth = await wallCredentials();
 			await Promise.all(
-				PAGES.map(async (path) => {
+				[...PAGES, ...PAGE_DATA].map(async (path) => {
 					try {
-						const res = await fetch(path, { cache: 'no-store' });
+						const res = await fetch(path + auth, { cache: 'no-store' });
 						if (keepable(res)) await cache.put(path, res);
 					} catch {
 						/* the next navigation stores it */
@@ -71,8 +82,18 @@ sw.addEventListener('fetch', (event) => {
 	const url = new URL(req.url);
 	if (url.origin !== sw.location.origin || url.pathname.startsWith(`${base}/api/`)) return;
 	if (ASSETS.has(url.pathname)) event.respondWith(asset(req, url.pathname));
-	else if (req.mode === 'navigate' && PAGES.includes(url.pathname)) event.respondWith(page(req, url.pathname));
+	else if ((req.mode === 'navigate' && PAGES.includes(url.pathname)) || PAGE_DATA.includes(url.pathname)) event.respondWith(page(req, url.pathname));
 });
+
+/** `?token=…` from the wall page (this origin's /wall…) that is installing this worker, or ''. */
+async function wallCredentials(): Promise<string> {
+	for (const client of await sw.clients.matchAll({ type: 'window', includeUncontrolled: true })) {
+		const url = new URL(client.url);
+		const token = url.searchParams.get('token');
+		if (url.pathname.startsWith(`${base}/wall`) && token) return `?${new URLSearchParams({ token })}`;
+	}
+	return '';
+}
 
 async function asset(req: Request, path: string): Promise<Response> {
 	const cache = await caches.open(CACHE);

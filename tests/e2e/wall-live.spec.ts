@@ -239,10 +239,7 @@ async function swCaches(page: Page): Promise<Record<string, string[]>> {
 	});
 }
 
-// FIXME(issue 3): passed on the wall branch, but after the merge with the accounts guard the
-// worker never activates in this test (waitForFunction on controller.state times out; every
-// precached asset answers 200). Open in issue 3 until found; the wall itself is unaffected.
-test.fixme('offline start: reloaded with the server down, the service worker loads the wall with the cached figures, marked stale; it recovers by itself', async ({ page }) => {
+test('offline start: reloaded with the server down, the service worker loads the wall with the cached figures, marked stale; it recovers by itself', async ({ page }) => {
 	test.setTimeout(150_000);
 	const errors = watchErrors(page);
 	await page.setViewportSize({ width: 1920, height: 1080 });

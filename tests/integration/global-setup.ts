@@ -45,7 +45,13 @@ function build(): void {
 	const marker = path.join(root, 'build', 'handler.js');
 	const built = fs.existsSync(marker) ? fs.statSync(marker).mtimeMs : 0;
 	if (newest(path.join(root, 'src')) <= built) return;
-	const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+	const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
+		cwd: root,
+		stdio: 'inherit',
+		// A production build whatever the caller's NODE_ENV (vitest sets it to "test"): Vite picks the
+		// "development" export conditions otherwise, and SvelteKit's `dev` becomes true in the build.
+		env: { ...process.env, NODE_ENV: 'production' }
+	});
 	if (r.status !== 0) throw new Error('vite build failed');
 	fs.utimesSync(marker, new Date(), new Date());
 }
