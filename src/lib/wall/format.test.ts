@@ -23,6 +23,10 @@ describe('format', () => {
 		expect(fmtRate(null)).toBe('—');
 		expect(fmtElapsed(65_000)).toBe('1:05');
 		expect(fmtElapsed(3_725_000)).toBe('1:02:05');
+		expect(fmtElapsed(86_399_000)).toBe('23:59:59');
+		expect(fmtElapsed(86_400_000, '天')).toBe('1天');
+		expect(fmtElapsed(3 * 86_400_000 + 7_000_000, '天')).toBe('3天');
+		expect(fmtElapsed(2 * 86_400_000)).toBe('2d');
 		expect(fmtAge(90_000, translator('zh'))).toBe('1分钟前');
 		expect(fmtAge(5_000, translator('en'))).toBe('5 s ago');
 	});

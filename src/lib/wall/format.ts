@@ -78,9 +78,13 @@ export function fmtRate(v: number | null | undefined): string {
 	return v == null || !Number.isFinite(v) ? '—' : (Math.round(v * 10) / 10).toFixed(1);
 }
 
-/** Elapsed time as m:ss or h:mm:ss. */
-export function fmtElapsed(ms: number): string {
+/**
+ * Elapsed time as m:ss or h:mm:ss; from a day on, whole days with `dayUnit` ("3天"): a window
+ * left serving or paused over a weekend would otherwise read 62:14:09, wider than its tile.
+ */
+export function fmtElapsed(ms: number, dayUnit = 'd'): string {
 	const s = Math.max(0, Math.floor(ms / 1000));
+	if (s >= 86_400) return `${Math.floor(s / 86_400)}${dayUnit}`;
 	const h = Math.floor(s / 3600);
 	const m = Math.floor((s % 3600) / 60);
 	const sec = String(s % 60).padStart(2, '0');
