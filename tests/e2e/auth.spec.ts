@@ -44,7 +44,7 @@ test('the first admin is made on the setup page, then the console opens', async 
 test('each role signs in and lands on its home page', async ({ page }) => {
 	await provisioned(server);
 	const homes = [
-		['leader', '/wall', 'wall'],
+		['leader', '/reports', 'months'],
 		['supervisor', '/supervision', 'rounds'],
 		['hotline_operator', '/hotline', 'hotline-intake'],
 		['window_staff', '/terminal', 'terminal-window']
@@ -70,11 +70,14 @@ test('each role signs in and lands on its home page', async ({ page }) => {
 			expect(api?.status()).toBe(403);
 		}
 	}
-	// The signed-in leader's wall gets live figures over the session (no token in the URL).
+	// The signed-in leader goes on from the reports to the wall, which gets live figures over
+	// the session (no token in the URL).
 	await page.context().clearCookies();
 	const login = new LoginPage(page);
 	await login.open(server.url);
 	await login.signIn('e2e-leader', 'pw-e2e-leader-0123456789');
+	await expect(page).toHaveURL(/\/reports$/);
+	await page.getByRole('link', { name: '指挥大屏' }).click();
 	await expect(page).toHaveURL(/\/wall$/);
 	await expect(page.getByTestId('hall-kpis')).toBeVisible();
 	await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'live', { timeout: 15_000 });

@@ -19,7 +19,9 @@ export type UserScope = { kind: 'all' } | { kind: 'center'; code: string } | { k
 /** The page a user lands on after signing in: the first of their roles in this order. */
 export function homeFor(roles: readonly Role[]): string {
 	if (roles.includes('admin')) return '/admin';
-	if (roles.includes('leader')) return '/wall';
+	// Leaders land on the reports (monthly bulletin, scores), whose navigation leads to the wall:
+	// the wall itself has no navigation (it is made for screens without mouse or keyboard).
+	if (roles.includes('leader')) return '/reports';
 	if (roles.includes('supervisor')) return '/supervision';
 	if (roles.includes('hotline_operator')) return '/hotline';
 	if (roles.includes('window_staff')) return '/terminal';

@@ -343,7 +343,7 @@ export const hotlineTickets = pgTable(
 		lastSeq: bigint('last_seq', { mode: 'number' }).notNull(),
 		updatedAt: ts('updated_at').notNull().defaultNow()
 	},
-	(t) => [index('hotline_tickets_status').on(t.status, t.createdAt), index('hotline_tickets_department').on(t.departmentCode, t.createdAt), index('hotline_tickets_created').on(t.createdAt)]
+	(t) => [index('hotline_tickets_status').on(t.status, t.createdAt), index('hotline_tickets_department').on(t.departmentCode, t.createdAt), index('hotline_tickets_created').on(t.createdAt), index('hotline_tickets_closed').on(t.closedAt)]
 );
 
 /** A leader's free text of a monthly bulletin (存在问题, 下步工作安排 …) before publishing. */

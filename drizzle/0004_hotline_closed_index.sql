@@ -1,0 +1,1 @@
+CREATE INDEX "hotline_tickets_closed" ON "hotline_tickets" USING btree ("closed_at");
