@@ -172,6 +172,7 @@ describe.each(BACKENDS)('supervision on %s', (backend) => {
 		// Revoke: a reason is required; then the tally drops.
 		let rv = await sup.action('/supervision?/revokeCard', { cardId, reason: '' });
 		expect(rv.data.error).toBe('reason: say why the card is revoked');
+		expect(rv.data.zh, 'the console shows the Chinese text').toBe('请填写撤销原因');
 		rv = await sup.action('/supervision?/revokeCard', { cardId, reason: '经核实系误报' });
 		expect(rv.type).toBe('success');
 		snap = await until(async () => {

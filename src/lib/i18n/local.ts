@@ -14,3 +14,14 @@ export function local<K extends string>(zh: Record<K, string>, en: Record<K, str
 		};
 	};
 }
+
+/**
+ * A form action's error in the page's language: its `zh` text (server errors carry both, see
+ * src/lib/server/user-error.ts) on a Chinese page, else its English `error`.
+ */
+export function formError(form: unknown, lang: Lang): string {
+	if (!form || typeof form !== 'object') return '';
+	const f = form as { error?: unknown; zh?: unknown };
+	if (lang === 'zh' && typeof f.zh === 'string' && f.zh) return f.zh;
+	return typeof f.error === 'string' ? f.error : '';
+}

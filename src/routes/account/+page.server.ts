@@ -19,11 +19,11 @@ export const actions: Actions = {
 		const current = String(form.get('current') ?? '');
 		const password = String(form.get('password') ?? '');
 		const confirm = String(form.get('confirm') ?? '');
-		if (password !== confirm) return fail(400, { field: 'confirm', error: 'confirm: the two new passwords differ' });
+		if (password !== confirm) return fail(400, { field: 'confirm', error: 'confirm: the two new passwords differ', zh: '两次输入的新密码不一致' });
 		try {
 			await rt.accounts.changePassword(user.id, current, password, event.locals.session!.id);
 		} catch (err) {
-			if (err instanceof AccountError) return fail(400, { field: err.field ?? '', error: err.message });
+			if (err instanceof AccountError) return fail(400, { field: err.field, error: err.message, zh: err.zh });
 			throw err;
 		}
 		await auditRequest(rt.handle.db, event, 'user.password_change', user.username);

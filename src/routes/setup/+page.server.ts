@@ -31,7 +31,7 @@ export const actions: Actions = {
 				return accounts.create({ username, displayName, roles: ['admin'], password }, rt.org());
 			});
 		} catch (err) {
-			if (err instanceof AccountError) return fail(400, { username, displayName, field: err.field ?? '', error: err.message });
+			if (err instanceof AccountError) return fail(400, { username, displayName, field: err.field, error: err.message, zh: err.zh });
 			throw err;
 		}
 		if (!created) redirect(303, '/login');

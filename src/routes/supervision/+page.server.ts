@@ -46,7 +46,7 @@ export const actions: Actions = {
 		const rt = getRuntime();
 		const form = await event.request.formData();
 		const centerCode = String(form.get('center') ?? '');
-		if (!centersFor(event.locals.user!, rt.org()).some((c) => c.code === centerCode)) return fail(403, { form: 'round', field: 'center', error: `center: "${centerCode}" is outside your scope` });
+		if (!centersFor(event.locals.user!, rt.org()).some((c) => c.code === centerCode)) return fail(403, { form: 'round', field: 'center', error: `center: "${centerCode}" is outside your scope`, zh: `中心“${centerCode}”不在您的范围内` });
 		const kind = String(form.get('target') ?? 'all');
 		const target: RoundTarget =
 			kind === 'department' ? { kind: 'department', code: String(form.get('department') ?? '') } : kind === 'windows' ? { kind: 'windows', codes: form.getAll('windows').map(String) } : { kind: 'all' };
@@ -55,7 +55,7 @@ export const actions: Actions = {
 			await auditRequest(rt.handle.db, event, 'presence.round_start', r?.id ?? null, { centerCode, target, checks: r?.checks ?? 0 });
 			return { form: 'round', started: r };
 		} catch (err) {
-			if (err instanceof RoundError) return fail(400, { form: 'round', field: err.field, error: err.message });
+			if (err instanceof RoundError) return fail(400, { form: 'round', field: err.field, error: err.message, zh: err.zh });
 			throw err;
 		}
 	},
@@ -72,7 +72,7 @@ export const actions: Actions = {
 			await auditRequest(rt.handle.db, event, 'card.issue', cardId, { after: { ...input, evidence: evidence.map((f) => ({ name: f.name, size: f.bytes.length })) } });
 			return { form: 'card', issued: cardId };
 		} catch (err) {
-			if (err instanceof CardError) return fail(400, { form: 'card', field: err.field, error: err.message, values: input });
+			if (err instanceof CardError) return fail(400, { form: 'card', field: err.field, error: err.message, zh: err.zh, values: input });
 			throw err;
 		}
 	},
@@ -86,7 +86,7 @@ export const actions: Actions = {
 			await auditRequest(rt.handle.db, event, 'card.revoke', cardId, { before: { revoked: false }, after: { revoked: true, reason } });
 			return { form: 'revoke', revoked: cardId };
 		} catch (err) {
-			if (err instanceof CardError) return fail(400, { form: 'revoke', field: err.field, error: err.message, cardId });
+			if (err instanceof CardError) return fail(400, { form: 'revoke', field: err.field, error: err.message, zh: err.zh, cardId });
 			throw err;
 		}
 	}

@@ -22,7 +22,7 @@ export const actions: Actions = {
 			const { view } = await rt.terminals.act(event.locals.user!, action);
 			return { view, now: Date.now() };
 		} catch (err) {
-			if (err instanceof TerminalError) return fail(400, { field: err.field, error: err.message });
+			if (err instanceof TerminalError) return fail(400, { field: err.field, error: err.message, zh: err.zh });
 			throw err;
 		}
 	}

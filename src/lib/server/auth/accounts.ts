@@ -12,6 +12,7 @@ import type { OrgIndex } from '../../domain/org';
 import type { Executor } from '../db/client';
 import { loginThrottle, users } from '../db/schema';
 import { userFromRow, type SessionStore, type SessionUser } from './session';
+import { UserError } from '../user-error';
 
 const ARGON = { algorithm: 2 /* argon2id */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 export const MIN_PASSWORD = 10;
@@ -21,23 +22,25 @@ export const hashPassword = (password: string) => hash(password, ARGON);
 /** A hash of a random password, verified against when the account does not exist (same cost). */
 let dummyHash: Promise<string> | null = null;
 
-export class AccountError extends Error {
-	constructor(
-		message: string,
-		/** The form field the problem is about. */
-		readonly field?: string
-	) {
-		super(message);
+/** An account change that cannot be made as asked; `field` names the form field. */
+export class AccountError extends UserError {
+	constructor(message: string, field = '', zh?: string) {
+		super(message, field, zh);
 	}
 }
+
+/** Chinese names of the account form's fields, for their errors. */
+const FIELD_ZH: Record<string, string> = { username: '用户名', displayName: '姓名', roles: '角色', scopeKind: '范围', scopeCode: '范围', staffCode: '窗口人员', password: '新密码', current: '当前密码', confirm: '确认密码' };
+/** The account form's rules in Chinese, by the English text of the rule. */
+const RULE_ZH: Record<string, string> = { '2–64 letters, digits, . _ -': '2–64 个字母、数字或 . _ -', 'at most 64 characters': '最多 64 个字符', 'choose at least one role': '请至少选择一个角色' };
 
 export function oneTimePassword(): string {
 	return randomBytes(12).toString('base64url');
 }
 
 export function checkPassword(password: string, field = 'password'): void {
-	if (password.length < MIN_PASSWORD) throw new AccountError(`${field}: at least ${MIN_PASSWORD} characters`, field);
-	if (password.length > 200) throw new AccountError(`${field}: at most 200 characters`, field);
+	if (password.length < MIN_PASSWORD) throw new AccountError(`${field}: at least ${MIN_PASSWORD} characters`, field, `${FIELD_ZH[field] ?? '密码'}至少 ${MIN_PASSWORD} 个字符`);
+	if (password.length > 200) throw new AccountError(`${field}: at most 200 characters`, field, `${FIELD_ZH[field] ?? '密码'}最多 200 个字符`);
 }
 
 // ── Throttle ─────────────────────────────────────────────────────────────────
@@ -151,7 +154,7 @@ export class Accounts {
 	async create(input: UserInput & { password?: string }, org: OrgIndex): Promise<{ user: SessionUser; oneTimePassword: string | null }> {
 		const v = parseUserInput(input, org);
 		const [dupe] = await this.db.select({ id: users.id }).from(users).where(eq(users.username, v.username));
-		if (dupe) throw new AccountError(`username: "${v.username}" is taken`, 'username');
+		if (dupe) throw new AccountError(`username: "${v.username}" is taken`, 'username', `用户名“${v.username}”已被使用`);
 		if (input.password) checkPassword(input.password);
 		const password = input.password || oneTimePassword();
 		const [row] = await this.db
@@ -176,7 +179,7 @@ export class Accounts {
 	 */
 	async update(id: number, input: Omit<UserInput, 'username'>, org: OrgIndex) {
 		const before = await this.get(id);
-		if (!before) throw new AccountError('user: not found', 'id');
+		if (!before) throw new AccountError('user: not found', 'id', '用户不存在');
 		const v = parseUserInput({ ...input, username: before.username }, org);
 		const [row] = await this.db
 			.update(users)
@@ -192,7 +195,7 @@ export class Accounts {
 
 	async setDisabled(id: number, disabled: boolean) {
 		const before = await this.get(id);
-		if (!before) throw new AccountError('user: not found', 'id');
+		if (!before) throw new AccountError('user: not found', 'id', '用户不存在');
 		await this.db
 			.update(users)
 			.set({ disabledAt: disabled ? new Date(this.now()) : null, updatedAt: new Date(this.now()) })
@@ -204,7 +207,7 @@ export class Accounts {
 	/** Admin reset: a new one-time password; all sessions end. */
 	async resetPassword(id: number): Promise<{ username: string; oneTimePassword: string }> {
 		const before = await this.get(id);
-		if (!before) throw new AccountError('user: not found', 'id');
+		if (!before) throw new AccountError('user: not found', 'id', '用户不存在');
 		const password = oneTimePassword();
 		await this.db
 			.update(users)
@@ -218,10 +221,10 @@ export class Accounts {
 	/** The user changes their own password; every other session of theirs ends. */
 	async changePassword(id: number, current: string, next: string, keepSession: string): Promise<void> {
 		const row = await this.get(id);
-		if (!row) throw new AccountError('user: not found', 'id');
-		if (!(await verify(row.passwordHash, current).catch(() => false))) throw new AccountError('current: the current password is wrong', 'current');
+		if (!row) throw new AccountError('user: not found', 'id', '用户不存在');
+		if (!(await verify(row.passwordHash, current).catch(() => false))) throw new AccountError('current: the current password is wrong', 'current', '当前密码不正确');
 		checkPassword(next, 'password');
-		if (next === current) throw new AccountError('password: choose a password different from the current one', 'password');
+		if (next === current) throw new AccountError('password: choose a password different from the current one', 'password', '新密码不能与当前密码相同');
 		await this.db
 			.update(users)
 			.set({ passwordHash: await hashPassword(next), mustChangePassword: false, passwordChangedAt: new Date(this.now()), updatedAt: new Date(this.now()) })
@@ -261,19 +264,19 @@ export function parseUserInput(input: UserInput, org: OrgIndex): { username: str
 	if (!r.success) {
 		const issue = r.error.issues[0];
 		const field = String(issue.path[0] ?? 'user');
-		throw new AccountError(`${field}: ${issue.message}`, field);
+		throw new AccountError(`${field}: ${issue.message}`, field, `${FIELD_ZH[field] ?? field}：${RULE_ZH[issue.message] ?? issue.message}`);
 	}
 	const v = r.data;
 	let scope: UserScope = { kind: 'all' };
 	if (v.scopeKind !== 'all') {
 		const code = v.scopeCode ?? '';
-		if (!code) throw new AccountError(`scopeCode: choose the ${v.scopeKind}`, 'scopeCode');
+		if (!code) throw new AccountError(`scopeCode: choose the ${v.scopeKind}`, 'scopeCode', v.scopeKind === 'center' ? '请选择中心' : '请选择地区');
 		const known = v.scopeKind === 'center' ? org.centers.has(code) : org.regions.has(code);
-		if (!known) throw new AccountError(`scopeCode: unknown ${v.scopeKind} "${code}"`, 'scopeCode');
+		if (!known) throw new AccountError(`scopeCode: unknown ${v.scopeKind} "${code}"`, 'scopeCode', `${v.scopeKind === 'center' ? '中心' : '地区'}不存在：“${code}”`);
 		scope = { kind: v.scopeKind, code };
 	}
 	const staffCode = v.staffCode || null;
-	if (v.roles.includes('window_staff') && !staffCode) throw new AccountError('staffCode: a window_staff account belongs to a staff member', 'staffCode');
-	if (staffCode && !org.staff.has(staffCode)) throw new AccountError(`staffCode: unknown staff member "${staffCode}"`, 'staffCode');
+	if (v.roles.includes('window_staff') && !staffCode) throw new AccountError('staffCode: a window_staff account belongs to a staff member', 'staffCode', '窗口人员账户须关联一名窗口人员');
+	if (staffCode && !org.staff.has(staffCode)) throw new AccountError(`staffCode: unknown staff member "${staffCode}"`, 'staffCode', `人员不存在：“${staffCode}”`);
 	return { username: v.username, displayName: v.displayName || v.username, roles: [...new Set(v.roles)], scope, staffCode };
 }

@@ -14,18 +14,13 @@ import type { LiveState } from '../../domain/projection';
 import type { Database } from '../db/client';
 import { cardEvidence } from '../db/schema';
 import type { IngestService } from '../ingest/service';
+import { UserError } from '../user-error';
 
 export const MAX_EVIDENCE_BYTES = 5 * 1024 * 1024;
 const EVIDENCE_TYPES = /^(image\/(png|jpeg|gif|webp)|application\/pdf)$/;
 
-export class CardError extends Error {
-	constructor(
-		message: string,
-		readonly field: string
-	) {
-		super(message);
-	}
-}
+/** A card that cannot be issued or revoked as asked (英文 message, 中文 `zh`). */
+export class CardError extends UserError {}
 
 export interface EvidenceFile {
 	name: string;
@@ -49,17 +44,17 @@ export class CardDesk {
 		p: { color: string; targetKind: string; targetCode: string; reason: string; note?: string; evidence?: EvidenceFile[] },
 		username: string
 	): Promise<{ cardId: string; seq: number }> {
-		if (p.color !== 'yellow' && p.color !== 'red') throw new CardError('color: choose yellow or red', 'color');
-		if (!['staff', 'window', 'department'].includes(p.targetKind)) throw new CardError('targetKind: choose staff, window or department', 'targetKind');
+		if (p.color !== 'yellow' && p.color !== 'red') throw new CardError('color: choose yellow or red', 'color', '请选择黄牌或红牌');
+		if (!['staff', 'window', 'department'].includes(p.targetKind)) throw new CardError('targetKind: choose staff, window or department', 'targetKind', '请选择对象：人员、窗口或部门');
 		const org = this.deps.org();
 		const known = p.targetKind === 'staff' ? org.staff.has(p.targetCode) : p.targetKind === 'window' ? org.windows.has(p.targetCode) : org.departments.has(p.targetCode);
-		if (!known) throw new CardError(`targetCode: unknown ${p.targetKind} "${p.targetCode}"`, 'targetCode');
-		if (!(CARD_REASONS as readonly string[]).includes(p.reason)) throw new CardError(`reason: choose one of ${CARD_REASONS.join(', ')}`, 'reason');
+		if (!known) throw new CardError(`targetCode: unknown ${p.targetKind} "${p.targetCode}"`, 'targetCode', `对象不存在：“${p.targetCode}”`);
+		if (!(CARD_REASONS as readonly string[]).includes(p.reason)) throw new CardError(`reason: choose one of ${CARD_REASONS.join(', ')}`, 'reason', '请选择亮牌原因');
 		const note = p.note?.trim() || undefined;
-		if (note && note.length > 1000) throw new CardError('note: at most 1000 characters', 'note');
+		if (note && note.length > 1000) throw new CardError('note: at most 1000 characters', 'note', '说明最多 1000 个字');
 		for (const f of p.evidence ?? []) {
-			if (f.bytes.length > MAX_EVIDENCE_BYTES) throw new CardError(`evidence: "${f.name}" is larger than 5 MB`, 'evidence');
-			if (!EVIDENCE_TYPES.test(f.type)) throw new CardError(`evidence: "${f.name}" is ${f.type || 'of unknown type'}; photos (PNG, JPEG, GIF, WebP) or PDF only`, 'evidence');
+			if (f.bytes.length > MAX_EVIDENCE_BYTES) throw new CardError(`evidence: "${f.name}" is larger than 5 MB`, 'evidence', `证据文件“${f.name}”超过 5 MB`);
+			if (!EVIDENCE_TYPES.test(f.type)) throw new CardError(`evidence: "${f.name}" is ${f.type || 'of unknown type'}; photos (PNG, JPEG, GIF, WebP) or PDF only`, 'evidence', `证据文件“${f.name}”的类型不支持：只接受照片（PNG、JPEG、GIF、WebP）或 PDF`);
 		}
 		const d = new Date(this.now());
 		const cardId = `card-${d.toISOString().slice(0, 7).replace('-', '')}-${randomBytes(4).toString('hex')}`;
@@ -69,7 +64,7 @@ export class CardDesk {
 			['card.issued']
 		);
 		const r = res.results[0];
-		if (r.status === 'rejected') throw new CardError(r.error ?? 'rejected', 'card');
+		if (r.status === 'rejected') throw new CardError(r.error ?? 'rejected', 'card', `亮牌未被接受：${r.error ?? '已拒绝'}`);
 		if (p.evidence?.length)
 			await this.deps.db.insert(cardEvidence).values(
 				p.evidence.map((f) => ({ cardId, filename: f.name.slice(0, 200), contentType: f.type, size: f.bytes.length, data: Buffer.from(f.bytes).toString('base64'), uploadedBy: username }))
@@ -79,18 +74,18 @@ export class CardDesk {
 
 	async revoke(cardId: string, reason: string, username: string): Promise<{ seq: number }> {
 		const c = this.deps.state().cards.get(cardId);
-		if (!c) throw new CardError(`cardId: no card "${cardId}" this month`, 'cardId');
-		if (c.revoked) throw new CardError('cardId: already revoked', 'cardId');
+		if (!c) throw new CardError(`cardId: no card "${cardId}" this month`, 'cardId', '本月没有这张牌');
+		if (c.revoked) throw new CardError('cardId: already revoked', 'cardId', '这张牌已撤销');
 		const why = reason.trim();
-		if (!why) throw new CardError('reason: say why the card is revoked', 'reason');
-		if (why.length > 1000) throw new CardError('reason: at most 1000 characters', 'reason');
+		if (!why) throw new CardError('reason: say why the card is revoked', 'reason', '请填写撤销原因');
+		if (why.length > 1000) throw new CardError('reason: at most 1000 characters', 'reason', '撤销原因最多 1000 个字');
 		const res = await this.deps.ingest.ingest(
 			`user:${username}`,
 			[{ id: `revoke-${cardId}`, type: 'card.revoked', occurredAt: new Date(this.now()).toISOString(), data: { cardId, reason: why, revokedBy: username } }],
 			['card.revoked']
 		);
 		const r = res.results[0];
-		if (r.status === 'rejected') throw new CardError(r.error ?? 'rejected', 'cardId');
+		if (r.status === 'rejected') throw new CardError(r.error ?? 'rejected', 'cardId', `撤销未被接受：${r.error ?? '已拒绝'}`);
 		return { seq: r.seq ?? 0 };
 	}
 

@@ -14,19 +14,21 @@ import { dayKey, DEFAULT_TZ, endOfDay, previousDay } from '../../domain/time';
 import type { Database } from '../db/client';
 import { presenceRounds, settings } from '../db/schema';
 import type { IngestService } from '../ingest/service';
+import { UserError } from '../user-error';
 
 export const SCHEDULE_SETTING = 'presence.schedule';
 /** A planned round more than this late (server was down) is skipped, not issued late. */
 const LATE_LIMIT_MS = 5 * 60_000;
 
-export class RoundError extends Error {
-	constructor(
-		message: string,
-		readonly field = 'target'
-	) {
-		super(message);
+/** A round that cannot be started, or a schedule that cannot be saved, as asked. */
+export class RoundError extends UserError {
+	constructor(message: string, field = 'target', zh?: string) {
+		super(message, field, zh);
 	}
 }
+
+/** Chinese names of the schedule's number fields, for their errors. */
+const FIELD_ZH: Record<string, string> = { roundsPerDay: '每天轮数', minGapMinutes: '两轮最少间隔', respondWithinSec: '响应时限', sample: '抽取人数' };
 
 interface Deps {
 	db: Database;
@@ -49,20 +51,20 @@ export class PresenceRounds {
 	/** Start a round now. `id` makes it idempotent (the scheduler's planned rounds). */
 	async start(p: { centerCode: string; target: RoundTarget; respondWithinSec: number; sample?: number; issuedBy: string; id?: string }): Promise<{ id: string; checks: number } | null> {
 		const org = this.deps.org();
-		if (!org.centers.has(p.centerCode)) throw new RoundError(`centerCode: unknown center "${p.centerCode}"`, 'centerCode');
-		if (!Number.isInteger(p.respondWithinSec) || p.respondWithinSec < 5 || p.respondWithinSec > 3600) throw new RoundError('respondWithinSec: between 5 and 3600 seconds', 'respondWithinSec');
-		if (p.target.kind === 'department' && !org.departments.has(p.target.code)) throw new RoundError(`department: unknown department "${p.target.code}"`, 'department');
+		if (!org.centers.has(p.centerCode)) throw new RoundError(`centerCode: unknown center "${p.centerCode}"`, 'centerCode', `中心不存在：“${p.centerCode}”`);
+		if (!Number.isInteger(p.respondWithinSec) || p.respondWithinSec < 5 || p.respondWithinSec > 3600) throw new RoundError('respondWithinSec: between 5 and 3600 seconds', 'respondWithinSec', '响应时限须在 5 到 3600 秒之间');
+		if (p.target.kind === 'department' && !org.departments.has(p.target.code)) throw new RoundError(`department: unknown department "${p.target.code}"`, 'department', `部门不存在：“${p.target.code}”`);
 		if (p.target.kind === 'windows') {
-			if (!p.target.codes.length) throw new RoundError('windows: choose at least one window', 'windows');
+			if (!p.target.codes.length) throw new RoundError('windows: choose at least one window', 'windows', '请至少选择一个窗口');
 			const unknown = p.target.codes.find((c) => !org.windows.has(c));
-			if (unknown) throw new RoundError(`windows: unknown window "${unknown}"`, 'windows');
+			if (unknown) throw new RoundError(`windows: unknown window "${unknown}"`, 'windows', `窗口不存在：“${unknown}”`);
 		}
 		const id = p.id ?? `r-${new Date(this.now()).toISOString().slice(0, 16).replace(/\D/g, '')}-${randomBytes(3).toString('hex')}`;
 		const onDuty = onDutyStaff(this.deps.state(), org, p.centerCode, p.target);
 		const picked = sampleStaff(onDuty, p.sample ?? 0, seededRandom(id));
 		if (!picked.length) {
 			if (p.id) return null; // a planned round with nobody on duty: nothing to check
-			throw new RoundError('target: nobody is on duty there now', 'target');
+			throw new RoundError('target: nobody is on duty there now', 'target', '所选范围内现在没有在岗人员');
 		}
 		const connected = this.deps.connected();
 		const at = this.now();
@@ -81,7 +83,7 @@ export class PresenceRounds {
 			['presence.check_issued']
 		);
 		const bad = res.results.find((r) => r.status === 'rejected');
-		if (bad) throw new RoundError(`check: ${bad.error}`);
+		if (bad) throw new RoundError(`check: ${bad.error}`, 'target', `抽查未被接受：${bad.error}`);
 		return { id, checks: checks.length };
 	}
 
@@ -138,18 +140,18 @@ export class PresenceRounds {
 export function parseSchedule(input: { enabled: boolean; centers: string[]; hours: string; roundsPerDay: string; minGapMinutes: string; respondWithinSec: string; sample: string }, org: OrgIndex): PresenceSchedule {
 	const int = (v: string, field: string, min: number, max: number) => {
 		const n = Number(v);
-		if (!Number.isInteger(n) || n < min || n > max) throw new RoundError(`${field}: a whole number from ${min} to ${max}`, field);
+		if (!Number.isInteger(n) || n < min || n > max) throw new RoundError(`${field}: a whole number from ${min} to ${max}`, field, `${FIELD_ZH[field] ?? field}须为 ${min} 到 ${max} 的整数`);
 		return n;
 	};
 	const hours: Array<[string, string]> = [];
 	for (const part of input.hours.split(/[,，;\s]+/).filter(Boolean)) {
 		const m = /^(\d{1,2}:\d{2})-(\d{1,2}:\d{2})$/.exec(part);
-		if (!m) throw new RoundError(`hours: expected spans like 09:00-11:30, found "${part}"`, 'hours');
-		if (m[2] <= m[1] && m[2].padStart(5, '0') <= m[1].padStart(5, '0')) throw new RoundError(`hours: ${part} ends before it starts`, 'hours');
+		if (!m) throw new RoundError(`hours: expected spans like 09:00-11:30, found "${part}"`, 'hours', `开放时间格式应如 09:00-11:30，这里是“${part}”`);
+		if (m[2] <= m[1] && m[2].padStart(5, '0') <= m[1].padStart(5, '0')) throw new RoundError(`hours: ${part} ends before it starts`, 'hours', `开放时间 ${part} 的结束早于开始`);
 		hours.push([m[1].padStart(5, '0'), m[2].padStart(5, '0')]);
 	}
 	const unknown = input.centers.find((c) => !org.centers.has(c));
-	if (unknown) throw new RoundError(`centers: unknown center "${unknown}"`, 'centers');
+	if (unknown) throw new RoundError(`centers: unknown center "${unknown}"`, 'centers', `中心不存在：“${unknown}”`);
 	return {
 		enabled: input.enabled,
 		centers: input.centers,

@@ -14,6 +14,7 @@ import { nextTicket, terminalView, type TerminalView } from '../../domain/termin
 import { dayKey, DEFAULT_TZ } from '../../domain/time';
 import type { SessionUser } from '../auth/session';
 import type { IngestService } from '../ingest/service';
+import { UserError } from '../user-error';
 
 /** Reasons a window can be paused for (a list, so the wall and reports can count them). */
 export const PAUSE_REASONS = ['业务咨询', '临时离岗', '系统维护', '内部会议', '用餐休息', '其他'] as const;
@@ -28,12 +29,10 @@ export type TerminalAction =
 	| { action: 'complete'; result: 'done' | 'transferred' | 'incomplete' }
 	| { action: 'confirm_check'; checkId: string };
 
-export class TerminalError extends Error {
-	constructor(
-		message: string,
-		readonly field = 'action'
-	) {
-		super(message);
+/** A terminal action that cannot be done now (the message says why, in English and Chinese). */
+export class TerminalError extends UserError {
+	constructor(message: string, field = 'action', zh?: string) {
+		super(message, field, zh);
 	}
 }
 
@@ -62,14 +61,14 @@ export class TerminalService {
 	/** Turn one action into its event and ingest it; returns the fresh view. */
 	async act(user: SessionUser, a: TerminalAction): Promise<{ view: TerminalView; seq: number }> {
 		const staffCode = user.staffCode;
-		if (!staffCode) throw new TerminalError('staffCode: this account is not linked to a staff member');
+		if (!staffCode) throw new TerminalError('staffCode: this account is not linked to a staff member', 'staffCode', '此账户未关联窗口人员，请联系管理员');
 		const view = this.view(staffCode);
-		if (!view) throw new TerminalError(`staffCode: unknown staff member "${staffCode}"`);
+		if (!view) throw new TerminalError(`staffCode: unknown staff member "${staffCode}"`, 'staffCode', `人员不存在：“${staffCode}”，请联系管理员`);
 		const event = this.eventFor(a, view);
 		const id = `term-${randomUUID()}`;
 		const res = await this.deps.ingest.ingest(`terminal:${user.username}`, [{ id, type: event.type, occurredAt: new Date(this.now()).toISOString(), data: event.data }], TERMINAL_TYPES);
 		const r = res.results[0];
-		if (r.status === 'rejected') throw new TerminalError(r.error ?? 'rejected');
+		if (r.status === 'rejected') throw new TerminalError(r.error ?? 'rejected', 'action', `操作未被接受：${r.error ?? '已拒绝'}`);
 		return { view: this.view(staffCode)!, seq: r.seq ?? 0 };
 	}
 
@@ -78,44 +77,44 @@ export class TerminalService {
 		if (a.action === 'clock_in' || a.action === 'clock_out') return { type: `attendance.${a.action}`, data: { staffCode, method: 'manual' } };
 		if (a.action === 'confirm_check') {
 			const check = v.checksToday.find((c) => c.checkId === a.checkId);
-			if (!check) throw new TerminalError(`checkId: no presence check "${a.checkId}" for you today`, 'checkId');
-			if (check.confirmedAt != null) throw new TerminalError('checkId: already confirmed', 'checkId');
+			if (!check) throw new TerminalError(`checkId: no presence check "${a.checkId}" for you today`, 'checkId', '今天没有发给您的这次抽查');
+			if (check.confirmedAt != null) throw new TerminalError('checkId: already confirmed', 'checkId', '这次抽查已确认');
 			return { type: 'presence.check_confirmed', data: { checkId: a.checkId, staffCode } };
 		}
-		if (!v.windowCode || !v.centerCode) throw new TerminalError('windowCode: you are not assigned to a window');
+		if (!v.windowCode || !v.centerCode) throw new TerminalError('windowCode: you are not assigned to a window', 'windowCode', '您尚未分配窗口，请联系管理员');
 		const windowCode = v.windowCode;
 		const ticket = { centerCode: v.centerCode, windowCode, staffCode };
 		const w = v.window;
 		switch (a.action) {
 			case 'status': {
-				if (!['open', 'paused', 'closed'].includes(a.status)) throw new TerminalError(`status: expected open, paused or closed, found "${a.status}"`, 'status');
-				if (a.status === 'paused' && !(PAUSE_REASONS as readonly string[]).includes(a.reason ?? '')) throw new TerminalError(`reason: choose one of ${PAUSE_REASONS.join('、')}`, 'reason');
-				if (a.status !== 'open' && w?.ticketNo) throw new TerminalError(`status: finish ticket ${w.ticketNo} first`, 'status');
+				if (!['open', 'paused', 'closed'].includes(a.status)) throw new TerminalError(`status: expected open, paused or closed, found "${a.status}"`, 'status', '窗口状态应为开放、暂停或关闭');
+				if (a.status === 'paused' && !(PAUSE_REASONS as readonly string[]).includes(a.reason ?? '')) throw new TerminalError(`reason: choose one of ${PAUSE_REASONS.join('、')}`, 'reason', `请选择暂停原因：${PAUSE_REASONS.join('、')}`);
+				if (a.status !== 'open' && w?.ticketNo) throw new TerminalError(`status: finish ticket ${w.ticketNo} first`, 'status', `请先办结 ${w.ticketNo} 号`);
 				return { type: 'window.status_changed', data: { windowCode, status: a.status, staffCode, ...(a.status === 'paused' ? { reason: a.reason } : {}) } };
 			}
 			case 'call_next': {
-				if (w?.status !== 'open') throw new TerminalError('status: open the window before calling tickets', 'status');
-				if (w.ticketNo) throw new TerminalError(`ticketNo: ticket ${w.ticketNo} is still at the window`, 'ticketNo');
+				if (w?.status !== 'open') throw new TerminalError('status: open the window before calling tickets', 'status', '请先开放窗口再叫号');
+				if (w.ticketNo) throw new TerminalError(`ticketNo: ticket ${w.ticketNo} is still at the window`, 'ticketNo', `${w.ticketNo} 号还在窗口办理`);
 				const day = dayKey(this.now(), this.tzOf(v.centerCode));
 				const next = nextTicket(this.deps.state(), v.centerCode, this.deps.org().windows.get(windowCode)?.departmentCode ?? null, day);
-				if (!next) throw new TerminalError('ticketNo: nobody is waiting for this window', 'ticketNo');
+				if (!next) throw new TerminalError('ticketNo: nobody is waiting for this window', 'ticketNo', '本窗口暂无等候的群众');
 				return { type: 'queue.ticket_called', data: { ...ticket, ticketNo: next } };
 			}
 			case 'recall':
-				if (!w?.ticketNo || w.ticketState !== 'called') throw new TerminalError('ticketNo: no called ticket to call again', 'ticketNo');
+				if (!w?.ticketNo || w.ticketState !== 'called') throw new TerminalError('ticketNo: no called ticket to call again', 'ticketNo', '没有可重呼的号');
 				return { type: 'queue.ticket_called', data: { ...ticket, ticketNo: w.ticketNo } };
 			case 'start':
-				if (!w?.ticketNo || w.ticketState !== 'called') throw new TerminalError('ticketNo: call a ticket first', 'ticketNo');
+				if (!w?.ticketNo || w.ticketState !== 'called') throw new TerminalError('ticketNo: call a ticket first', 'ticketNo', '请先叫号');
 				return { type: 'queue.service_started', data: { ...ticket, ticketNo: w.ticketNo } };
 			case 'no_show':
-				if (!w?.ticketNo || w.ticketState !== 'called') throw new TerminalError('ticketNo: no called ticket', 'ticketNo');
+				if (!w?.ticketNo || w.ticketState !== 'called') throw new TerminalError('ticketNo: no called ticket', 'ticketNo', '没有已叫的号');
 				return { type: 'queue.ticket_no_show', data: { centerCode: v.centerCode, ticketNo: w.ticketNo, windowCode } };
 			case 'complete':
-				if (!w?.ticketNo || w.ticketState !== 'serving') throw new TerminalError('ticketNo: no ticket being served', 'ticketNo');
-				if (!['done', 'transferred', 'incomplete'].includes(a.result)) throw new TerminalError(`result: expected done, transferred or incomplete, found "${a.result}"`, 'result');
+				if (!w?.ticketNo || w.ticketState !== 'serving') throw new TerminalError('ticketNo: no ticket being served', 'ticketNo', '没有正在办理的号');
+				if (!['done', 'transferred', 'incomplete'].includes(a.result)) throw new TerminalError(`result: expected done, transferred or incomplete, found "${a.result}"`, 'result', '办理结果应为办结、转办或未办结');
 				return { type: 'queue.service_completed', data: { ...ticket, ticketNo: w.ticketNo, result: a.result } };
 		}
-		throw new TerminalError(`action: unknown action "${(a as { action: string }).action}"`);
+		throw new TerminalError(`action: unknown action "${(a as { action: string }).action}"`, 'action', '未知操作');
 	}
 }
 

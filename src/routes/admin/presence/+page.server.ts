@@ -38,7 +38,7 @@ export const actions: Actions = {
 			await auditRequest(rt.handle.db, event, 'presence.schedule_update', 'presence.schedule', { before, after });
 			return { saved: true };
 		} catch (err) {
-			if (err instanceof RoundError) return fail(400, { field: err.field, error: err.message });
+			if (err instanceof RoundError) return fail(400, { field: err.field, error: err.message, zh: err.zh });
 			throw err;
 		}
 	}

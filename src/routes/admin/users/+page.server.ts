@@ -48,7 +48,7 @@ const idOf = (form: FormData) => Number(form.get('id'));
 
 /** Form errors name the field; AccountError already does. */
 const failed = <E extends Record<string, unknown>>(err: unknown, extra: E) => {
-	if (err instanceof AccountError) return fail(400, { ...extra, field: err.field ?? '', error: err.message });
+	if (err instanceof AccountError) return fail(400, { ...extra, field: err.field, error: err.message, zh: err.zh });
 	throw err;
 };
 
@@ -121,7 +121,7 @@ export const actions: Actions = {
 		const rt = getRuntime();
 		const form = await event.request.formData();
 		const user = await rt.accounts.get(idOf(form));
-		if (!user) return fail(400, { action: 'unlock', field: 'id', error: 'id: user not found' });
+		if (!user) return fail(400, { action: 'unlock', field: 'id', error: 'id: user not found', zh: '用户不存在' });
 		const was = await rt.accounts.unlock(user.username);
 		await auditRequest(rt.handle.db, event, 'user.unlock', user.username, { wasLocked: was });
 		return { unlocked: user.username };
