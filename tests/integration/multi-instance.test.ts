@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cst, figuresOf, freshPostgres, provisioned, sleep, startServer, StreamClient, ticketEvents, until, type TestServer } from './harness';
+import WebSocket from 'ws';
+import { createUser, cst, figuresOf, freshPostgres, provisioned, sleep, startServer, StreamClient, ticketEvents, until, WebSession, type TestServer } from './harness';
 
 async function checkpointSeq(db: postgres.Sql): Promise<number> {
 	const [row] = await db`select seq from checkpoints where name = 'live'`;
@@ -139,6 +140,43 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('multi-instance on postgres', ()
 		expect(figuresOf(cb.figures)).toEqual(figuresOf(ca.figures));
 		ca.close();
 		cb.close();
+	});
+
+	it('records a window terminal open on one instance in a round a supervisor starts on the other', async () => {
+		const staff = createUser(a, 'mi-staff', ['window_staff'], { staff: 'S001' });
+		const sup = createUser(a, 'mi-sup', ['supervisor']);
+		const onA = new WebSession(a);
+		await onA.signIn(staff.username, staff.password);
+		expect((await onA.action('/terminal?/act', { action: 'clock_in' })).type).toBe('success');
+		// The window PC's terminal socket reaches A.
+		const ws = new WebSocket(`${a.url.replace('http', 'ws')}/api/v1/terminal`, { headers: { cookie: onA.cookieHeader } });
+		await new Promise((resolve, reject) => {
+			ws.once('open', resolve);
+			ws.once('error', reject);
+		});
+		try {
+			// The supervisor's request reaches B.
+			const onB = new WebSession(b);
+			await onB.signIn(sup.username, sup.password);
+			const db = postgres(pg.url, { max: 1, onnotice: () => {} });
+			try {
+				const checks = (await until(async () => {
+					// S001's window only: no other check is left open to be judged missed in the next test.
+					const r = await onB.action('/supervision?/startRound', { center: 'HC1', target: 'windows', windows: 'W01', respondWithinSec: '60', sample: '0' });
+					if (r.type !== 'success') return null; // B has not applied the clock-in yet
+					const [row] = await db`select checks from presence_rounds where id = ${r.data.started.id}`;
+					return row.checks as Array<{ checkId: string; staffCode: string; atTerminal: boolean }>;
+				}, 15_000, 300))!;
+				expect(checks).toHaveLength(1);
+				expect(checks[0]).toMatchObject({ staffCode: 'S001', atTerminal: true });
+				// Confirmed at the PC (on A, once it has the round from B).
+				await until(async () => (await onA.action('/terminal?/act', { action: 'confirm_check', checkId: checks[0].checkId })).type === 'success', 10_000, 200);
+			} finally {
+				await db.end();
+			}
+		} finally {
+			ws.close();
+		}
 	});
 
 	it('hands the writer role to the other instance when the writer dies, and keeps judging deadlines', async () => {

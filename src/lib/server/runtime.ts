@@ -5,6 +5,7 @@
  * (server.js in production, the Vite plugin in dev) through a global slot.
  */
 import os from 'node:os';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -19,6 +20,7 @@ import { decideRule, STREAM_ACCESS, TERMINAL_ACCESS } from './auth/access';
 import { CardDesk } from './supervision/cards';
 import { PresenceRounds } from './supervision/rounds';
 import { TerminalHub, TerminalService } from './supervision/terminal';
+import { TerminalRegistry } from './supervision/terminal-registry';
 import { Accounts } from './auth/accounts';
 import { cookieFromHeader, SESSION_COOKIE, SessionStore } from './auth/session';
 import { bearerOrQueryToken, resolveScope, ScopeError, viewerFromToken, viewerFromUser, type Viewer } from './auth/viewer';
@@ -143,8 +145,12 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 		durable: () => handle.flushCommits()
 	});
 	const terminals = new TerminalService({ state: () => projector.state, org: () => org, ingest });
-	const terminalHub = new TerminalHub(terminals, () => org, config.streamFlushMs, config.heartbeatMs);
-	const rounds = new PresenceRounds({ db, state: () => projector.state, org: () => org, ingest, connected: () => terminalHub.connectedStaff() });
+	// Who has a terminal open is shared through the database (a round may start on any instance).
+	const terminalRegistry = new TerminalRegistry({ db, instanceId: `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, local: () => terminalHub.connectedStaff(), staleMs: 3 * config.heartbeatMs });
+	const terminalHub = new TerminalHub(terminals, () => org, config.streamFlushMs, config.heartbeatMs, () => {
+		if (!stopping) void terminalRegistry.sync().catch(() => {});
+	});
+	const rounds = new PresenceRounds({ db, state: () => projector.state, org: () => org, ingest, connected: () => terminalRegistry.connected() });
 	const cardDesk = new CardDesk({ db, state: () => projector.state, org: () => org, ingest });
 	projector.onApplied((events) => terminalHub.onApplied(events));
 	// Hotline tickets as they stand: the writer writes them in batches; at start-up it first reads
@@ -406,6 +412,7 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 			for (const t of timers) clearInterval(t);
 			await hub.close();
 			terminalHub.close();
+			await terminalRegistry.clear().catch(() => {});
 			for (const u of unlisten) await u().catch(() => {});
 			if (control) await new Promise<void>((r) => control!.close(() => r()));
 			await checkpoint(true).catch(() => {});

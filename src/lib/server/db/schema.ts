@@ -291,6 +291,21 @@ export const presenceRounds = pgTable(
 	(t) => [index('presence_rounds_center').on(t.centerCode, t.issuedAt)]
 );
 
+/**
+ * Window terminals connected now, per server instance: a presence check records whether its
+ * staff member had a terminal open on any instance. Each instance rewrites its own rows every
+ * heartbeat; rows not seen for a while (an instance that died) no longer count.
+ */
+export const terminalPresence = pgTable(
+	'terminal_presence',
+	{
+		instanceId: text('instance_id').notNull(),
+		staffCode: text('staff_code').notNull(),
+		seenAt: ts('seen_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.instanceId, t.staffCode] }), index('terminal_presence_seen').on(t.seenAt)]
+);
+
 /** Evidence attached to a card issued by hand (photo or file), stored in the database. */
 export const cardEvidence = pgTable(
 	'card_evidence',

@@ -35,8 +35,8 @@ interface Deps {
 	state: () => LiveState;
 	org: () => OrgIndex;
 	ingest: IngestService;
-	/** Staff with a terminal connected on this instance. */
-	connected: () => Set<string>;
+	/** Staff with a terminal connected now, on any instance (TerminalRegistry). */
+	connected: () => Set<string> | Promise<Set<string>>;
 	now?: () => number;
 }
 
@@ -66,7 +66,7 @@ export class PresenceRounds {
 			if (p.id) return null; // a planned round with nobody on duty: nothing to check
 			throw new RoundError('target: nobody is on duty there now', 'target', '所选范围内现在没有在岗人员');
 		}
-		const connected = this.deps.connected();
+		const connected = await this.deps.connected();
 		const at = this.now();
 		const checks = picked.map((s) => ({ checkId: `${id}-${s.staffCode}`, staffCode: s.staffCode, windowCode: s.windowCode, atTerminal: connected.has(s.staffCode) }));
 		// Claim the round first: a planned round is issued once, whichever instance or restart gets here.

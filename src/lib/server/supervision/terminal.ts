@@ -142,7 +142,9 @@ export class TerminalHub {
 		private service: TerminalService,
 		private org: () => OrgIndex,
 		flushMs = 100,
-		heartbeatMs = 10_000
+		heartbeatMs = 10_000,
+		/** Called when a terminal connects or leaves, and at every heartbeat (to share who is connected). */
+		private onPresence: () => void = () => {}
 	) {
 		this.timer = setInterval(() => this.flush(), flushMs);
 		this.beat = setInterval(() => this.heartbeat(), heartbeatMs);
@@ -164,9 +166,13 @@ export class TerminalHub {
 			this.terminals.add(t);
 			ws.on('pong', () => (t.alive = true));
 			ws.on('message', () => (t.alive = true));
-			ws.on('close', () => this.terminals.delete(t));
+			ws.on('close', () => {
+				this.terminals.delete(t);
+				this.onPresence();
+			});
 			ws.on('error', () => ws.terminate());
 			this.flush();
+			this.onPresence();
 		});
 	}
 
@@ -211,6 +217,7 @@ export class TerminalHub {
 			// The view changes with time alone too (an open check runs out): resend it.
 			t.dirty = true;
 		}
+		this.onPresence();
 	}
 
 	close(): void {
