@@ -12,6 +12,7 @@ import { runCommand, USAGE, type CommandResult } from '../src/lib/server/control
 import { askServer } from '../src/lib/server/control/socket';
 import { DataDirLockedError, openDatabase } from '../src/lib/server/db/client';
 import { IngestService } from '../src/lib/server/ingest/service';
+import { WallRegistry } from '../src/lib/server/live/wall-registry';
 import { loadOrg } from '../src/lib/server/org/store';
 
 const [group, ...argv] = process.argv.slice(2);
@@ -27,7 +28,9 @@ async function direct(): Promise<CommandResult> {
 	try {
 		const org = await loadOrg(handle.db);
 		const ingest = new IngestService({ db: handle.db, org: () => org, onCommitted: () => {}, notify: handle.kind === 'postgres', durable: () => handle.flushCommits() });
-		return await runCommand({ db: handle.db, credentials: new Credentials(handle.db), ingest, org: () => org, actor: `cli:${actor}` }, group, argv);
+		// PostgreSQL: the walls of every running instance, from the database (reload by NOTIFY).
+		const walls = handle.kind === 'postgres' ? new WallRegistry({ db: handle.db, instanceId: `cli:${os.hostname()}:${process.pid}`, notify: true }) : undefined;
+		return await runCommand({ db: handle.db, credentials: new Credentials(handle.db), ingest, org: () => org, walls, actor: `cli:${actor}` }, group, argv);
 	} finally {
 		await handle.close();
 	}

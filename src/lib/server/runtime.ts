@@ -21,6 +21,7 @@ import { CardDesk } from './supervision/cards';
 import { PresenceRounds } from './supervision/rounds';
 import { TerminalHub, TerminalService } from './supervision/terminal';
 import { TerminalRegistry } from './supervision/terminal-registry';
+import { WallRegistry, WALLS_CHANNEL } from './live/wall-registry';
 import { Accounts } from './auth/accounts';
 import { cookieFromHeader, SESSION_COOKIE, SessionStore } from './auth/session';
 import { bearerOrQueryToken, resolveScope, ScopeError, viewerFromToken, viewerFromUser, type Viewer } from './auth/viewer';
@@ -53,6 +54,8 @@ export interface Runtime {
 	ingest: IngestService;
 	projector: Projector;
 	hub: Hub;
+	/** The wall displays of every instance (list, reload). */
+	walls: WallRegistry;
 	terminals: TerminalService;
 	terminalHub: TerminalHub;
 	rounds: PresenceRounds;
@@ -145,8 +148,11 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 		durable: () => handle.flushCommits()
 	});
 	const terminals = new TerminalService({ state: () => projector.state, org: () => org, ingest });
-	// Who has a terminal open is shared through the database (a round may start on any instance).
-	const terminalRegistry = new TerminalRegistry({ db, instanceId: `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, local: () => terminalHub.connectedStaff(), staleMs: 3 * config.heartbeatMs });
+	// Who has a terminal open, and which walls are connected, is shared through the database
+	// (a round may start on any instance; the admin console lists and reloads every wall).
+	const instanceId = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+	const walls = new WallRegistry({ db, instanceId, local: hub, notify: handle.kind === 'postgres', staleMs: 3 * config.heartbeatMs });
+	const terminalRegistry = new TerminalRegistry({ db, instanceId, local: () => terminalHub.connectedStaff(), staleMs: 3 * config.heartbeatMs });
 	const terminalHub = new TerminalHub(terminals, () => org, config.streamFlushMs, config.heartbeatMs, () => {
 		if (!stopping) void terminalRegistry.sync().catch(() => {});
 	});
@@ -192,6 +198,7 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 			})
 		);
 		unlisten.push(await handle.listen(CREDENTIALS_CHANNEL, () => credentials.clearCaches()));
+		unlisten.push(await handle.listen(WALLS_CHANNEL, (payload) => walls.onNotify(payload)));
 		unlisten.push(
 			await handle.listen(RULES_CHANNEL, () => {
 				void loadRulesConfig(db).then((r) => {
@@ -270,6 +277,12 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 			if (leader && !stopping) void rounds.tick().then((ids) => ids.length && log(`presence rounds started: ${ids.join(', ')}`)).catch((err) => log(`presence scheduler: ${(err as Error).message}`));
 		}, 20_000)
 	);
+	// This instance's walls, for the admin console and CLI of any instance.
+	const syncWalls = () => {
+		if (!stopping) void walls.sync().catch(() => {});
+	};
+	syncWalls();
+	timers.push(setInterval(syncWalls, config.heartbeatMs));
 	// Expired sessions: validation refuses them anyway; the sweep keeps the table small.
 	const sweepSessions = () => void sessions.sweep().catch(() => {});
 	timers.push(setInterval(sweepSessions, 60 * 60_000));
@@ -306,7 +319,7 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 	}
 
 	let rt!: Runtime;
-	const commandContext = (actor: string): CommandContext => ({ db, credentials, ingest, org: () => org, walls: hub, actor });
+	const commandContext = (actor: string): CommandContext => ({ db, credentials, ingest, org: () => org, walls, actor });
 
 	let control: net.Server | null = null;
 	if (handle.kind === 'pglite' && config.controlSocket) {
@@ -337,6 +350,7 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 		ingest,
 		projector,
 		hub,
+		walls,
 		terminals,
 		terminalHub,
 		rounds,
@@ -413,6 +427,7 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 			await hub.close();
 			terminalHub.close();
 			await terminalRegistry.clear().catch(() => {});
+			await walls.clear().catch(() => {});
 			for (const u of unlisten) await u().catch(() => {});
 			if (control) await new Promise<void>((r) => control!.close(() => r()));
 			await checkpoint(true).catch(() => {});

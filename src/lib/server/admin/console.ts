@@ -9,7 +9,7 @@ import type { AuditFn, OpsContext } from './ops';
 
 export function consoleOps(event: RequestEvent) {
 	const rt = getRuntime();
-	const ctx: OpsContext & Required<Pick<OpsContext, 'walls'>> = { db: rt.handle.db, credentials: rt.credentials, ingest: rt.ingest, org: rt.org, walls: rt.hub };
+	const ctx: OpsContext & Required<Pick<OpsContext, 'walls'>> = { db: rt.handle.db, credentials: rt.credentials, ingest: rt.ingest, org: rt.org, walls: rt.walls };
 	const audit: AuditFn = (action, target, detail, db = rt.handle.db) => auditRequest(db, event, action, target, detail);
 	return { rt, ctx, audit };
 }

@@ -12,6 +12,7 @@ import { CredentialError } from '../auth/credentials';
 import type { Database, Executor } from '../db/client';
 import { quarantine } from '../db/schema';
 import { SYSTEM_SENDER, type IngestService } from '../ingest/service';
+import type { WallCommand } from '../live/wall-registry';
 import { maskEventData, maskPhone } from '../privacy';
 
 export interface OpsContext {
@@ -19,8 +20,8 @@ export interface OpsContext {
 	credentials: Credentials;
 	ingest: IngestService;
 	org: () => OrgIndex;
-	/** The stream hub, when running inside the server. */
-	walls?: { command(msg: Record<string, unknown>, name?: string): number };
+	/** The wall displays of every instance (WallRegistry), when the server or the database can tell. */
+	walls?: { command(msg: { type: WallCommand }, name?: string): Promise<number> };
 }
 
 /** Records one action; `db` is the executor to write with (a transaction when the change is one). */
@@ -51,14 +52,13 @@ export async function createDisplayToken(ctx: OpsContext, audit: AuditFn, name: 
 export async function revokeDisplayToken(ctx: OpsContext, audit: AuditFn, name: string): Promise<boolean> {
 	const ok = await ctx.credentials.revokeToken(name);
 	if (!ok) return false;
-	const displays = ctx.walls?.command({ type: 'revoked' }, name) ?? 0;
+	const displays = (await ctx.walls?.command({ type: 'revoked' }, name)) ?? 0;
 	await audit('display_token.revoke', name, { before: 'active', after: 'revoked', displays });
 	return true;
 }
 
 export function reloadWalls(ctx: OpsContext & Required<Pick<OpsContext, 'walls'>>, audit: AuditFn, name?: string): Promise<number> {
-	const n = ctx.walls.command({ type: 'reload' }, name);
-	return audit('walls.reload', name ?? 'all', { clients: n }).then(() => n);
+	return ctx.walls.command({ type: 'reload' }, name).then((n) => audit('walls.reload', name ?? 'all', { clients: n }).then(() => n));
 }
 
 export async function replayQuarantine(ctx: OpsContext, audit: AuditFn, ids: number[] | 'all') {

@@ -14,7 +14,7 @@ import { quarantine } from '../db/schema';
 import type { IngestService } from '../ingest/service';
 import type { OrgIndex } from '../../domain/org';
 import { createDisplayToken, createIngestKey, discardQuarantine, reloadWalls, replayQuarantine, revokeDisplayToken, revokeIngestKey, type AuditFn } from '../admin/ops';
-import type { WallClient } from '../live/hub';
+import type { ListedWall, WallCommand } from '../live/wall-registry';
 
 export interface CommandContext {
 	db: Database;
@@ -22,7 +22,8 @@ export interface CommandContext {
 	ingest: IngestService;
 	org: () => OrgIndex;
 	/** Present when running inside the server. */
-	walls?: { command(msg: Record<string, unknown>, name?: string): number; listClients(): WallClient[] };
+	/** The wall displays of every instance: the running server's registry, or (PostgreSQL) one reading the database. */
+	walls?: { command(msg: { type: WallCommand }, name?: string): Promise<number>; list(): Promise<ListedWall[]> };
 	/** Who runs the command (for the audit log): the OS user at the terminal. */
 	actor: string;
 }
@@ -180,10 +181,10 @@ export async function runCommand(ctx: CommandContext, group: string, argv: strin
 			}
 			case 'walls list': {
 				if (!ctx.walls) return { lines: ['No server is running.'], exitCode: 1 };
-				const list = ctx.walls.listClients();
+				const list = await ctx.walls.list();
 				return {
 					lines: list.length
-						? list.map((c) => `${c.name}\t${c.scope}\tconnected ${c.connectedAt}\tlast heartbeat ${c.lastHeartbeatAt}${c.lagging ? '\tlagging' : ''}`)
+						? list.map((c) => `${c.name}\t${c.scope}\tconnected ${c.connectedAt}\tlast heartbeat ${c.lastHeartbeatAt}\ton ${c.instance}${c.lagging ? '\tlagging' : ''}`)
 						: ['No walls connected.']
 				};
 			}

@@ -306,6 +306,17 @@ export const terminalPresence = pgTable(
 	(t) => [primaryKey({ columns: [t.instanceId, t.staffCode] }), index('terminal_presence_seen').on(t.seenAt)]
 );
 
+/**
+ * The wall displays connected to each server instance (rewritten every heartbeat), so the admin
+ * console and the CLI list and reload the walls of every instance, not only of the one they
+ * reach. Rows not rewritten for a while (an instance that died) no longer count.
+ */
+export const instanceWalls = pgTable('instance_walls', {
+	instanceId: text('instance_id').primaryKey(),
+	seenAt: ts('seen_at').notNull(),
+	clients: jsonb('clients').$type<Array<Record<string, unknown>>>().notNull()
+});
+
 /** Evidence attached to a card issued by hand (photo or file), stored in the database. */
 export const cardEvidence = pgTable(
 	'card_evidence',

@@ -12,8 +12,7 @@ export const load: PageServerLoad = async ({ depends }) => {
 		return kind === 'center' ? (org.centers.get(code)?.name ?? null) : kind === 'region' ? (org.regions.get(code)?.name ?? null) : null;
 	};
 	return {
-		walls: rt.hub
-			.listClients()
+		walls: (await rt.walls.list())
 			.map((c) => ({ ...c, scopeName: scopeName(c.scope) }))
 			.sort((a, b) => a.name.localeCompare(b.name) || a.connectedAt.localeCompare(b.connectedAt)),
 		heartbeatMs: rt.config.heartbeatMs,
@@ -25,7 +24,7 @@ export const actions: Actions = {
 	reload: async (event) => {
 		const name = String((await event.request.formData()).get('name') ?? '').trim();
 		const { ctx, audit } = consoleOps(event);
-		if (name && !getRuntime().hub.listClients().some((c) => c.name === name)) return refuse('reload', { name: { key: 'errNotConnected', params: { value: name } } });
+		if (name && !(await getRuntime().walls.list()).some((c) => c.name === name)) return refuse('reload', { name: { key: 'errNotConnected', params: { value: name } } });
 		const n = await reloadWalls(ctx, audit, name || undefined);
 		return { reloaded: { name: name || null, count: n } };
 	}

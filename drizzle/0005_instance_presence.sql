@@ -1,3 +1,9 @@
+CREATE TABLE "instance_walls" (
+	"instance_id" text PRIMARY KEY NOT NULL,
+	"seen_at" timestamp with time zone NOT NULL,
+	"clients" jsonb NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "terminal_presence" (
 	"instance_id" text NOT NULL,
 	"staff_code" text NOT NULL,
