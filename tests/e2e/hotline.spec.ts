@@ -126,7 +126,7 @@ test('an operator takes a call by keyboard, dispatches it, the department replie
 test('a leader reads the console without actions and masked phones; an admin sets the time limits', async ({ browser }) => {
 	const leader = createUser(server, 'e2e-lead', ['leader']);
 	const page = await signedIn(browser, leader.username, leader.password);
-	await expect(page).toHaveURL(/\/wall$/);
+	await expect(page).toHaveURL(/\/reports$/);
 	await page.goto(`${server.url}/hotline`);
 	await expect(page.getByTestId('hotline-list')).toBeVisible();
 	await expect(page.getByTestId('hotline-intake')).toHaveCount(0);

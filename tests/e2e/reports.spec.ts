@@ -43,7 +43,8 @@ test('a leader writes 存在问题, publishes the bulletin and sees the version;
 	const page = await signedIn(browser, lead.username, lead.password);
 	const errors = watchErrors(page);
 
-	// Leaders land on the wall; 报表 is in the console's bar.
+	// Leaders land on the reports; 报表 is also in the console's bar of every page.
+	await expect(page).toHaveURL(/\/reports$/);
 	await page.goto(`${server.url}/account`);
 	await page.getByRole('link', { name: '报表' }).click();
 	await expect(page.getByRole('heading', { name: '月度通报' })).toBeVisible();
