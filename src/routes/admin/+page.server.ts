@@ -10,15 +10,16 @@ export const load: PageServerLoad = async () => {
 	const rt = getRuntime();
 	const db = rt.handle.db;
 	const n = sql<number>`count(*)::int`;
-	const [u, k, t, q, recent] = await Promise.all([
+	const [u, k, t, q, recent, walls] = await Promise.all([
 		db.select({ n }).from(users).where(isNull(users.disabledAt)),
 		db.select({ n }).from(ingestKeys).where(isNull(ingestKeys.revokedAt)),
 		db.select({ n }).from(displayTokens).where(isNull(displayTokens.revokedAt)),
 		db.select({ n }).from(quarantine).where(eq(quarantine.status, 'open')),
-		db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(10)
+		db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(10),
+		rt.walls.list() // every instance's, as on /admin/walls
 	]);
 	return {
-		counts: { users: count(u), keys: count(k), tokens: count(t), quarantine: count(q), walls: rt.hub.listClients().length, seq: rt.projector.seq },
+		counts: { users: count(u), keys: count(k), tokens: count(t), quarantine: count(q), walls: walls.length, seq: rt.projector.seq },
 		recent: recent.map((r) => ({ id: r.id, at: r.at.toISOString(), actor: r.actor, action: r.action, target: r.target }))
 	};
 };
