@@ -2,17 +2,20 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin, ViteDevServer } from 'vite';
 import { defineConfig } from 'vitest/config';
 
+/** Hallwatch's WebSocket paths: the live stream and the window terminal's socket. */
+const WS_PATH = /^\/api\/v1\/(stream|terminal)(\?|$)/;
+
 /**
- * Dev only: serve the WebSocket stream on Vite's own port. Only `/api/v1/stream` upgrades are
- * taken (noServer + path filter); Vite's HMR socket is left alone. The runtime module is
- * loaded through Vite so it is the same instance SvelteKit's routes use.
+ * Dev only: serve Hallwatch's WebSockets on Vite's own port. Only WS_PATH upgrades are taken
+ * (noServer + path filter); Vite's HMR socket is left alone (tests/integration/dev-server.test.ts).
+ * The runtime module is loaded through Vite so it is the same instance SvelteKit's routes use.
  */
 function hallwatchStream(): Plugin {
 	return {
 		name: 'hallwatch-stream',
 		configureServer(server: ViteDevServer) {
 			server.httpServer?.on('upgrade', async (req, socket, head) => {
-				if (!req.url?.startsWith('/api/v1/stream')) return;
+				if (!WS_PATH.test(req.url ?? '')) return;
 				try {
 					const { startRuntime } = await server.ssrLoadModule('/src/lib/server/runtime.ts');
 					const { loadConfig } = await server.ssrLoadModule('/src/lib/server/config.ts');
