@@ -10,7 +10,8 @@ export type MessageKey = keyof typeof zh;
 export type Messages = Record<MessageKey, string>;
 export type Lang = 'zh' | 'en';
 export type Params = Record<string, string | number>;
-export type T = (key: MessageKey, params?: Params) => string;
+/** A translator knows its language, for labels kept outside the message tables (rule names). */
+export type T = ((key: MessageKey, params?: Params) => string) & { readonly lang: Lang };
 
 const MESSAGES: Record<Lang, Messages> = { zh, en };
 
@@ -20,10 +21,11 @@ export function parseLang(value: string | null | undefined): Lang {
 
 export function translator(lang: Lang): T {
 	const messages = MESSAGES[lang];
-	return (key, params) => {
+	const t = (key: MessageKey, params?: Params) => {
 		const s = messages[key] ?? zh[key] ?? key;
 		return params ? s.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : s;
 	};
+	return Object.assign(t, { lang });
 }
 
 // Every card reason and indicator of the catalog has a label (fails type-checking otherwise).

@@ -13,8 +13,10 @@ const ev = (type: string, data: Record<string, unknown>, occurredAt = '2026-11-2
 
 describe('eventItem', () => {
 	it('labels a card with names, reason and rule', () => {
-		const item = eventItem(ev('card.issued', { cardId: 'c1', color: 'red', target: { kind: 'staff', code: 'S001' }, reason: 'absent', rule: 'r7' }), snap(), t, NOW);
-		expect(item).toMatchObject({ key: 'card:c1', kind: 'red', tag: '红牌', text: '张伟 · 离岗 · 规则 r7', time: '09:30' });
+		const item = eventItem(ev('card.issued', { cardId: 'c1', color: 'red', target: { kind: 'staff', code: 'S001' }, reason: 'absent', rule: 'presence_missed' }), snap(), t, NOW);
+		expect(item).toMatchObject({ key: 'card:c1', kind: 'red', tag: '红牌', text: '张伟 · 离岗 · 规则 在岗抽查未确认', time: '09:30' });
+		const en = eventItem(ev('card.issued', { cardId: 'c2', color: 'yellow', target: { kind: 'staff', code: 'S001' }, reason: 'absent', rule: 'presence_missed' }), snap(), translator('en'), NOW);
+		expect(en?.text).toContain('rule Missed presence check');
 	});
 
 	it('shows a missed check with the window, and only bad reviews', () => {

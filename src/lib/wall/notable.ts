@@ -6,6 +6,7 @@
  */
 import type { LiveEvent } from '$lib/client/live.svelte';
 import type { Snapshot } from '$lib/domain/snapshot';
+import { ruleLabel } from '$lib/domain/rules';
 import { reasonKey, type T } from '$lib/i18n';
 import { shortTime } from './format';
 
@@ -57,7 +58,7 @@ export function eventItem(e: LiveEvent, snap: Snapshot | null, t: T, now: number
 				key: `card:${str(d.cardId)}`,
 				kind: color,
 				tag: t(color === 'red' ? 'cards.red' : 'cards.yellow'),
-				text: join(nameOf(names, str(target.kind), str(target.code)), reasonLabel(str(d.reason), t), rule ? t('cards.byRule', { rule }) : t('cards.byHand')),
+				text: join(nameOf(names, str(target.kind), str(target.code)), reasonLabel(str(d.reason), t), rule ? t('cards.byRule', { rule: ruleLabel(rule, t.lang) }) : t('cards.byHand')),
 				time,
 				at
 			};
@@ -118,7 +119,7 @@ export function snapshotItems(snap: Snapshot | null, t: T, now: number): TickIte
 			key: `card:${c.cardId}`,
 			kind: c.color,
 			tag: t(c.color === 'red' ? 'cards.red' : 'cards.yellow'),
-			text: join(c.targetName || c.targetCode, c.departmentName && c.departmentName !== c.targetName ? c.departmentName : '', reasonLabel(c.reason, t), c.rule ? t('cards.byRule', { rule: c.rule }) : t('cards.byHand')),
+			text: join(c.targetName || c.targetCode, c.departmentName && c.departmentName !== c.targetName ? c.departmentName : '', reasonLabel(c.reason, t), c.rule ? t('cards.byRule', { rule: ruleLabel(c.rule, t.lang) }) : t('cards.byHand')),
 			time: shortTime(c.at, now),
 			at: Date.parse(c.at)
 		});
