@@ -12,6 +12,7 @@ import { runCommand, USAGE, type CommandResult } from '../src/lib/server/control
 import { askServer } from '../src/lib/server/control/socket';
 import { DataDirLockedError, openDatabase } from '../src/lib/server/db/client';
 import { IngestService } from '../src/lib/server/ingest/service';
+import { InstancePresence } from '../src/lib/server/live/instance-presence';
 import { WallRegistry } from '../src/lib/server/live/wall-registry';
 import { loadOrg } from '../src/lib/server/org/store';
 
@@ -29,7 +30,10 @@ async function direct(): Promise<CommandResult> {
 		const org = await loadOrg(handle.db);
 		const ingest = new IngestService({ db: handle.db, org: () => org, onCommitted: () => {}, notify: handle.kind === 'postgres', durable: () => handle.flushCommits() });
 		// PostgreSQL: the walls of every running instance, from the database (reload by NOTIFY).
-		const walls = handle.kind === 'postgres' ? new WallRegistry({ db: handle.db, instanceId: `cli:${os.hostname()}:${process.pid}`, notify: true }) : undefined;
+		const walls =
+			handle.kind === 'postgres'
+				? new WallRegistry({ db: handle.db, presence: new InstancePresence({ db: handle.db, instanceId: `cli:${os.hostname()}:${process.pid}` }), notify: true })
+				: undefined;
 		return await runCommand({ db: handle.db, credentials: new Credentials(handle.db), ingest, org: () => org, walls, actor: `cli:${actor}` }, group, argv);
 	} finally {
 		await handle.close();

@@ -20,7 +20,7 @@ import { decideRule, STREAM_ACCESS, TERMINAL_ACCESS } from './auth/access';
 import { CardDesk } from './supervision/cards';
 import { PresenceRounds } from './supervision/rounds';
 import { TerminalHub, TerminalService } from './supervision/terminal';
-import { TerminalRegistry } from './supervision/terminal-registry';
+import { InstancePresence } from './live/instance-presence';
 import { WallRegistry, WALLS_CHANNEL } from './live/wall-registry';
 import { Accounts } from './auth/accounts';
 import { cookieFromHeader, SESSION_COOKIE, SessionStore } from './auth/session';
@@ -151,12 +151,19 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 	// Who has a terminal open, and which walls are connected, is shared through the database
 	// (a round may start on any instance; the admin console lists and reloads every wall).
 	const instanceId = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-	const walls = new WallRegistry({ db, instanceId, local: hub, notify: handle.kind === 'postgres', staleMs: 3 * config.heartbeatMs });
-	const terminalRegistry = new TerminalRegistry({ db, instanceId, local: () => terminalHub.connectedStaff(), staleMs: 3 * config.heartbeatMs });
-	const terminalHub = new TerminalHub(terminals, () => org, config.streamFlushMs, config.heartbeatMs, () => {
-		if (!stopping) void terminalRegistry.sync().catch(() => {});
+	const presence = new InstancePresence({
+		db,
+		instanceId,
+		local: () => ({ terminals: [...terminalHub.connectedStaff()], walls: hub.listClients() }),
+		staleMs: 3 * config.heartbeatMs
 	});
-	const rounds = new PresenceRounds({ db, state: () => projector.state, org: () => org, ingest, connected: () => terminalRegistry.connected() });
+	const syncPresence = () => {
+		if (!stopping) void presence.sync().catch(() => {});
+	};
+	const walls = new WallRegistry({ db, presence, local: hub, notify: handle.kind === 'postgres' });
+	// A terminal connecting or leaving is written at once (a round may start on another instance).
+	const terminalHub = new TerminalHub(terminals, () => org, config.streamFlushMs, config.heartbeatMs, syncPresence);
+	const rounds = new PresenceRounds({ db, state: () => projector.state, org: () => org, ingest, connected: () => presence.connectedStaff() });
 	const cardDesk = new CardDesk({ db, state: () => projector.state, org: () => org, ingest });
 	projector.onApplied((events) => terminalHub.onApplied(events));
 	// Hotline tickets as they stand: the writer writes them in batches; at start-up it first reads
@@ -277,12 +284,9 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 			if (leader && !stopping) void rounds.tick().then((ids) => ids.length && log(`presence rounds started: ${ids.join(', ')}`)).catch((err) => log(`presence scheduler: ${(err as Error).message}`));
 		}, 20_000)
 	);
-	// This instance's walls, for the admin console and CLI of any instance.
-	const syncWalls = () => {
-		if (!stopping) void walls.sync().catch(() => {});
-	};
-	syncWalls();
-	timers.push(setInterval(syncWalls, config.heartbeatMs));
+	// This instance's terminals and walls, for the rounds, admin console and CLI of any instance.
+	syncPresence();
+	timers.push(setInterval(syncPresence, config.heartbeatMs));
 	// Expired sessions: validation refuses them anyway; the sweep keeps the table small.
 	const sweepSessions = () => void sessions.sweep().catch(() => {});
 	timers.push(setInterval(sweepSessions, 60 * 60_000));
@@ -426,8 +430,7 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 			for (const t of timers) clearInterval(t);
 			await hub.close();
 			terminalHub.close();
-			await terminalRegistry.clear().catch(() => {});
-			await walls.clear().catch(() => {});
+			await presence.clear().catch(() => {});
 			for (const u of unlisten) await u().catch(() => {});
 			if (control) await new Promise<void>((r) => control!.close(() => r()));
 			await checkpoint(true).catch(() => {});

@@ -292,29 +292,20 @@ export const presenceRounds = pgTable(
 );
 
 /**
- * Window terminals connected now, per server instance: a presence check records whether its
- * staff member had a terminal open on any instance. Each instance rewrites its own rows every
- * heartbeat; rows not seen for a while (an instance that died) no longer count.
+ * What each server instance has connected that the others must know of (PostgreSQL runs any
+ * number of instances; a socket reaches one): the staff with a window terminal open (a presence
+ * round started on any instance records who was at a terminal) and its wall displays (the admin
+ * console and `npm run walls` list and reload every wall). One row per instance, rewritten every
+ * heartbeat and when a terminal connects or leaves; rows not rewritten for a while (an instance
+ * that died) no longer count. See live/instance-presence.ts.
  */
-export const terminalPresence = pgTable(
-	'terminal_presence',
-	{
-		instanceId: text('instance_id').notNull(),
-		staffCode: text('staff_code').notNull(),
-		seenAt: ts('seen_at').notNull()
-	},
-	(t) => [primaryKey({ columns: [t.instanceId, t.staffCode] }), index('terminal_presence_seen').on(t.seenAt)]
-);
-
-/**
- * The wall displays connected to each server instance (rewritten every heartbeat), so the admin
- * console and the CLI list and reload the walls of every instance, not only of the one they
- * reach. Rows not rewritten for a while (an instance that died) no longer count.
- */
-export const instanceWalls = pgTable('instance_walls', {
+export const instancePresence = pgTable('instance_presence', {
 	instanceId: text('instance_id').primaryKey(),
 	seenAt: ts('seen_at').notNull(),
-	clients: jsonb('clients').$type<Array<Record<string, unknown>>>().notNull()
+	/** Staff codes with a terminal open on the instance. */
+	terminals: jsonb('terminals').$type<string[]>().notNull(),
+	/** The instance's wall displays (WallClient). */
+	walls: jsonb('walls').$type<Array<Record<string, unknown>>>().notNull()
 });
 
 /** Evidence attached to a card issued by hand (photo or file), stored in the database. */

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../db/client';
 import { openTestDatabase, TEST_BACKENDS } from '../db/testing';
 import type { WallClient } from './hub';
+import { InstancePresence } from './instance-presence';
 import { WALLS_CHANNEL, WallRegistry, type LocalWalls } from './wall-registry';
 
 async function until(ok: () => boolean, ms: number): Promise<void> {
@@ -45,15 +46,17 @@ describe.each(TEST_BACKENDS)('wall registry on %s', (backend) => {
 		const hubA = fakeHub(['大厅主屏', '领导办公室']);
 		const hubB = fakeHub(['大厅主屏']);
 		const notify = backend === 'postgres';
-		const a = new WallRegistry({ db: handle.db, instanceId: 'A', local: hubA, notify, now });
-		const b = new WallRegistry({ db: handle.db, instanceId: 'B', local: hubB, notify, now });
+		const presenceOf = (instanceId: string, hub: LocalWalls) => new InstancePresence({ db: handle.db, instanceId, local: () => ({ terminals: [], walls: hub.listClients() }), now });
+		const [pa, pb] = [presenceOf('A', hubA), presenceOf('B', hubB)];
+		const a = new WallRegistry({ db: handle.db, presence: pa, local: hubA, notify });
+		const b = new WallRegistry({ db: handle.db, presence: pb, local: hubB, notify });
 		const unlisten = await Promise.all([a, b].map((r) => handle.listen(WALLS_CHANNEL, (p) => r.onNotify(p))));
 		try {
-			await a.sync();
-			await b.sync();
+			await pa.sync();
+			await pb.sync();
 			const listed = (await b.list()).map((c) => `${c.instance}:${c.name}`).sort();
 			expect(listed).toEqual(['A:大厅主屏', 'A:领导办公室', 'B:大厅主屏']);
-			expect(await b.reload('大厅主屏')).toBe(2);
+			expect(await b.command({ type: 'reload' }, '大厅主屏')).toBe(2);
 			if (notify) {
 				// Both instances carry it out on their own displays.
 				await until(() => hubA.commands.length === 1 && hubB.commands.length === 1, 5000);
@@ -68,13 +71,13 @@ describe.each(TEST_BACKENDS)('wall registry on %s', (backend) => {
 			expect(hubB.commands.at(-1)).toEqual({ msg: { type: 'revoked' }, name: '大厅主屏' });
 			// The CLI (PostgreSQL) has no hub: it reads the rows and notifies.
 			if (notify) {
-				await b.sync();
-				const cli = new WallRegistry({ db: handle.db, instanceId: 'cli', notify: true, now });
-				expect(await cli.reload()).toBe(1);
+				await pb.sync();
+				const cli = new WallRegistry({ db: handle.db, presence: new InstancePresence({ db: handle.db, instanceId: 'cli', now }), notify: true });
+				expect(await cli.command({ type: 'reload' })).toBe(1);
 				await until(() => hubB.commands.length === 3, 5000);
 				expect(hubB.commands[2]).toEqual({ msg: { type: 'reload' }, name: undefined });
 			}
-			await b.clear();
+			await pb.clear();
 			expect(await a.list()).toHaveLength(2); // A's own, live
 		} finally {
 			for (const u of unlisten) await u();

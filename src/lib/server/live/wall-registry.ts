@@ -1,14 +1,14 @@
 /**
  * The wall displays of every server instance. A display's socket reaches one instance (several
  * run on PostgreSQL), but the admin console and `npm run walls` must list and reload them all:
- * each instance rewrites its row of `instance_walls` (its connected displays) every heartbeat,
- * and a reload is a NOTIFY that every instance (this one included) carries out on its own
- * displays. On PGlite there is one instance: it lists its own hub and reloads it directly.
+ * the list is this instance's hub plus the other instances' rows of `instance_presence`
+ * (InstancePresence), and a reload is a NOTIFY that every instance (this one included) carries
+ * out on its own displays. On PGlite there is one instance: it reloads its own hub directly.
  */
-import { and, eq, gte, lt, ne, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { instanceWalls } from '../db/schema';
 import type { WallClient } from './hub';
+import type { InstancePresence } from './instance-presence';
 
 export const WALLS_CHANNEL = 'hallwatch_walls';
 /** The control messages a display acts on. */
@@ -26,57 +26,23 @@ export type ListedWall = WallClient & { instance: string };
 
 interface Deps {
 	db: Database;
-	instanceId: string;
+	/** Every instance's connected terminals and walls. */
+	presence: InstancePresence;
 	/** This instance's hub; absent in the CLI (PostgreSQL), which only reads and notifies. */
 	local?: LocalWalls;
-	/** Whether reloads go by NOTIFY (PostgreSQL), to every instance listening on WALLS_CHANNEL. */
+	/** Whether commands go by NOTIFY (PostgreSQL), to every instance listening on WALLS_CHANNEL. */
 	notify: boolean;
-	/** Other instances' rows older than this are not counted (default 30 s). */
-	staleMs?: number;
-	now?: () => number;
 }
 
-/** Rows of instances gone for this long are deleted. */
-const FORGET_MS = 24 * 3_600_000;
-
 export class WallRegistry {
-	private staleMs: number;
-	private now: () => number;
-
-	constructor(private deps: Deps) {
-		this.staleMs = deps.staleMs ?? 30_000;
-		this.now = deps.now ?? Date.now;
-	}
-
-	/** Write this instance's displays (every heartbeat). */
-	async sync(): Promise<void> {
-		if (!this.deps.local) return;
-		const at = new Date(this.now());
-		const clients = this.deps.local.listClients() as unknown as Array<Record<string, unknown>>;
-		const t = instanceWalls;
-		await this.deps.db
-			.insert(t)
-			.values({ instanceId: this.deps.instanceId, seenAt: at, clients })
-			.onConflictDoUpdate({ target: t.instanceId, set: { seenAt: at, clients } });
-		await this.deps.db.delete(t).where(lt(t.seenAt, new Date(at.getTime() - FORGET_MS)));
-	}
+	constructor(private deps: Deps) {}
 
 	/** Every connected display: this instance's as they are now, the others' as last written. */
 	async list(): Promise<ListedWall[]> {
-		const me = this.deps.instanceId;
-		const out: ListedWall[] = (this.deps.local?.listClients() ?? []).map((c) => ({ ...c, instance: me }));
-		const t = instanceWalls;
-		const rows = await this.deps.db
-			.select()
-			.from(t)
-			.where(and(ne(t.instanceId, me), gte(t.seenAt, new Date(this.now() - this.staleMs))));
-		for (const r of rows) for (const c of r.clients as unknown as WallClient[]) out.push({ ...c, instance: r.instanceId });
+		const { presence, local } = this.deps;
+		const out: ListedWall[] = (local?.listClients() ?? []).map((c) => ({ ...c, instance: presence.instanceId }));
+		for (const r of await presence.others()) for (const c of r.walls) out.push({ ...c, instance: r.instanceId });
 		return out;
-	}
-
-	/** Tell every display (or those of one token name) to reload; returns how many were connected. */
-	reload(name?: string): Promise<number> {
-		return this.command({ type: 'reload' }, name);
 	}
 
 	/**
@@ -98,10 +64,5 @@ export class WallRegistry {
 		} catch {
 			/* not ours */
 		}
-	}
-
-	/** On a clean stop: this instance's displays are gone. */
-	async clear(): Promise<void> {
-		await this.deps.db.delete(instanceWalls).where(eq(instanceWalls.instanceId, this.deps.instanceId));
 	}
 }

@@ -35,7 +35,7 @@ interface Deps {
 	state: () => LiveState;
 	org: () => OrgIndex;
 	ingest: IngestService;
-	/** Staff with a terminal connected now, on any instance (TerminalRegistry). */
+	/** Staff with a terminal connected now, on any instance (InstancePresence). */
 	connected: () => Set<string> | Promise<Set<string>>;
 	now?: () => number;
 }
