@@ -4,6 +4,7 @@
  * sequence, and when the writer dies another instance takes over checkpoints and deadlines.
  */
 import fs from 'node:fs';
+import * as devalue from 'devalue';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -176,6 +177,34 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('multi-instance on postgres', ()
 			}
 		} finally {
 			ws.close();
+		}
+	});
+
+	it('an admin on one instance sees and reloads a wall connected to the other (overview, /admin/walls)', async () => {
+		const adm = createUser(a, 'mi-admin', ['admin']);
+		const onA = new WebSession(a);
+		await onA.signIn(adm.username, adm.password);
+		const pageData = async (path: string) => {
+			const r = await onA.get(`${path.replace(/\/$/, '')}/__data.json`);
+			expect(r.status).toBe(200);
+			const body = await r.json();
+			return devalue.unflatten(body.nodes[body.nodes.length - 1].data) as any;
+		};
+		const token = a.cli('token', 'create', '--name', 'mi-lobby').last;
+		const wallOnB = await StreamClient.connect(b, token);
+		try {
+			await wallOnB.waitFor((m) => m.type === 'snapshot');
+			// B writes its row of instance_presence every heartbeat; A reads it.
+			const listed = await until(async () => (await pageData('/admin/walls')).walls.find((w: any) => w.name === 'mi-lobby'), 30_000, 300);
+			expect(listed.instance).toContain(String(b.proc!.pid));
+			expect((await pageData('/admin')).counts.walls).toBeGreaterThanOrEqual(1);
+			// The reload asked on A reaches the display on B (NOTIFY).
+			const r = await onA.form('/admin/walls?/reload', { name: 'mi-lobby' }, { enhanced: true });
+			const reply = await r.json();
+			expect(devalue.parse(reply.data).reloaded).toEqual({ name: 'mi-lobby', count: 1 });
+			await wallOnB.waitFor((m) => m.type === 'reload', 5000);
+		} finally {
+			wallOnB.close();
 		}
 	});
 
