@@ -118,6 +118,15 @@ test('wrong passwords get a clear message; the admin creates a user whose one-ti
 	await expect(page.getByTestId('first-password')).toBeVisible();
 	await page.goto(`${server.url}/wall/supervision`);
 	await expect(page).toHaveURL(/\/account\?first=1$/);
+	// A refused change says why, in Chinese on the Chinese page (the server's error, not the
+	// browser's own length check), and keeps the person on it.
+	await page.getByLabel('当前密码').fill('not the one-time password');
+	await page.getByLabel('新密码（至少 10 个字符）').fill('my own password 9');
+	await page.getByLabel('再次输入新密码').fill('my own password 9');
+	await page.getByRole('button', { name: '保存新密码' }).click();
+	await expect(page.locator('form [role="alert"]')).toHaveText('当前密码不正确');
+	await expect(page).toHaveURL(/\/account/);
+	await page.screenshot({ path: `${SHOTS}/console-account-error.png` });
 	await page.getByLabel('当前密码').fill(oneTime);
 	await page.getByLabel('新密码（至少 10 个字符）').fill('my own password 9');
 	await page.getByLabel('再次输入新密码').fill('my own password 9');
