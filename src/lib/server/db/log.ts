@@ -8,7 +8,7 @@
  * aborted append hands out nothing. A reader that has seen seq N and later reads seq > N
  * therefore never misses an event committed with a lower number.
  */
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { asc, gt, sql } from 'drizzle-orm';
 import type { HallEvent } from '../../domain/catalog';
 import type { EventPlace } from '../../domain/org';
 import type { PlacedEvent } from '../../domain/projection';
@@ -46,10 +46,15 @@ export async function appendEvents(
 		const duplicates = new Set<string>();
 		if (items.length) {
 			const ids = items.map((i) => i.event.id);
-			const existing = await tx
-				.select({ id: events.eventId })
-				.from(events)
-				.where(and(eq(events.sender, sender), inArray(events.eventId, ids)));
+			// One unique-index probe per id, whatever the planner's statistics say. A plain
+			// `sender = $1 and event_id in (…)` let PostgreSQL 15, with the statistics of a young
+			// table, use the index for the sender alone and filter every event of that sender: the
+			// check grew with the log (5.6 ms at 50,000 events, 51 ms at 400,000; this stays ~1 ms).
+			const existing = rowsOf<{ id: string }>(
+				await tx.execute(sql`
+					select i.id from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) as i(id)
+					cross join lateral (select 1 from events e where e.sender = ${sender} and e.event_id = i.id limit 1) as hit`)
+			);
 			for (const r of existing) duplicates.add(r.id);
 		}
 		const fresh = items.filter((i) => !duplicates.has(i.event.id));
