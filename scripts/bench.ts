@@ -1,5 +1,6 @@
 /**
  * Hallwatch benchmark: `npm run bench [-- --quick] [--only ingest,latency,snapshot,wall] [--json FILE]`.
+ * BENCH_INGEST_RUNS sets the ingest runs (default 3), each on top of the previous ones.
  *
  * Runs the real production server (build/ + server.js, rebuilt first when stale) as child
  * processes through the integration harness, on PGlite always and on PostgreSQL when
@@ -91,7 +92,7 @@ const Q = OPTS.quick;
 
 const SIZES = {
 	ingestEventsPerRun: Q ? 10_000 : 50_000,
-	ingestRuns: Q ? 2 : 3,
+	ingestRuns: Q ? 2 : Number(process.env.BENCH_INGEST_RUNS ?? 3),
 	ingestBatch: 500,
 	ingestSenders: 4,
 	latencyClients: 100,
@@ -621,6 +622,11 @@ async function benchIngest(backend: Backend): Promise<IngestFigure> {
 		say(
 			`ingest/${backend}: median server ${fmt(fig.serverMedian)} ev/s, raw ${fmt(fig.rawMedian)} rows/s, server÷raw ${fig.ratio.toFixed(2)}` +
 				(fig.rawFsyncMedian ? `; raw + WAL fsync ${fmt(fig.rawFsyncMedian)} rows/s (server÷that ${(fig.serverMedian / fig.rawFsyncMedian).toFixed(2)})` : '')
+		);
+		// Each run lands on top of the previous ones: a cost that grows with the log shows here
+		// (BENCH_INGEST_RUNS=6 or more makes it plain).
+		say(
+			`ingest/${backend}: last run ÷ first run ${(serverRates[serverRates.length - 1] / serverRates[0]).toFixed(2)} with ${fmt(perRun * (runs - 1))} more events in the log (1.0 = flat)`
 		);
 		return fig;
 	} finally {
