@@ -90,9 +90,21 @@ const OPTS = (() => {
 })();
 const Q = OPTS.quick;
 
+/** BENCH_INGEST_RUNS: how many ingest runs, each on top of the previous ones (default 3). */
+function ingestRunsFromEnv(): number {
+	const raw = process.env.BENCH_INGEST_RUNS;
+	if (raw === undefined || raw === '') return 3;
+	const n = Number(raw);
+	if (!Number.isInteger(n) || n < 1 || n > 100) {
+		console.error(`BENCH_INGEST_RUNS: expected a whole number from 1 to 100, found "${raw}"`);
+		process.exit(2);
+	}
+	return n;
+}
+
 const SIZES = {
 	ingestEventsPerRun: Q ? 10_000 : 50_000,
-	ingestRuns: Q ? 2 : Number(process.env.BENCH_INGEST_RUNS ?? 3),
+	ingestRuns: Q ? 2 : ingestRunsFromEnv(),
 	ingestBatch: 500,
 	ingestSenders: 4,
 	latencyClients: 100,

@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { WallClient } from '../live/hub';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -304,8 +305,8 @@ export const instancePresence = pgTable('instance_presence', {
 	seenAt: ts('seen_at').notNull(),
 	/** Staff codes with a terminal open on the instance. */
 	terminals: jsonb('terminals').$type<string[]>().notNull(),
-	/** The instance's wall displays (WallClient). */
-	walls: jsonb('walls').$type<Array<Record<string, unknown>>>().notNull()
+	/** The instance's wall displays, as its stream hub lists them. */
+	walls: jsonb('walls').$type<WallClient[]>().notNull()
 });
 
 /** Evidence attached to a card issued by hand (photo or file), stored in the database. */

@@ -80,7 +80,7 @@ export class InstancePresence {
 	private async write(): Promise<void> {
 		const { terminals, walls } = this.local();
 		const at = new Date(this.now());
-		const row = { seenAt: at, terminals, walls: walls as unknown as Array<Record<string, unknown>> };
+		const row = { seenAt: at, terminals, walls };
 		const t = instancePresence;
 		await this.deps.db
 			.insert(t)
@@ -92,11 +92,10 @@ export class InstancePresence {
 	/** The other instances' rows written within `staleMs`. */
 	async others(): Promise<InstanceRow[]> {
 		const t = instancePresence;
-		const rows = await this.deps.db
+		return this.deps.db
 			.select({ instanceId: t.instanceId, terminals: t.terminals, walls: t.walls })
 			.from(t)
 			.where(and(ne(t.instanceId, this.instanceId), gte(t.seenAt, new Date(this.now() - this.staleMs))));
-		return rows.map((r) => ({ instanceId: r.instanceId, terminals: r.terminals, walls: r.walls as unknown as WallClient[] }));
 	}
 
 	/** Staff with a terminal open now, on any instance. */
