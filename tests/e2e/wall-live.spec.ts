@@ -221,7 +221,9 @@ test('server killed: stale banner within 30 s; restarted: banner clears, figures
 	const y = card('yellow', 'S004');
 	expect((await server.post('/api/v1/events', { events: [ticket(), ticket(), y] }, seeded.key)).body.accepted).toBe(3);
 	await expect(page.getByTestId('kpi-ticketsIssuedToday')).toHaveAttribute('data-value', String(before + 2), { timeout: 2000 });
-	await expect(page.getByTestId('cards-yellowToday')).toHaveText(String(yellowBefore + 1), { timeout: 2000 });
+	// The card by hand counts; the restarted server's card rules may add their own yellow cards
+	// at the same moment (a seeded check judged missed), so the screen must then equal the snapshot.
+	await expect.poll(async () => parseFigure(await page.getByTestId('cards-yellowToday').textContent()) ?? 0, { timeout: 2000 }).toBeGreaterThanOrEqual(yellowBefore + 1);
 	await expectFiguresMatchSnapshot(page, 'after new events');
 	const summary = `banner ${bannerAfter} ms after SIGKILL ("${text}"); server up ${upAfter} ms after restart; banner cleared ${clearedAfter} ms after restart`;
 	test.info().annotations.push({ type: 'outage', description: summary });
