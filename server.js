@@ -13,6 +13,13 @@ process.env.BODY_SIZE_LIMIT ??= '2M';
 const PROTO_HEADER = 'x-hallwatch-protocol';
 const trustProxy = process.env.TRUST_PROXY === '1';
 if (!process.env.ORIGIN) process.env.PROTOCOL_HEADER = PROTO_HEADER;
+// Behind a reverse proxy every request comes from the proxy's address: the sign-in throttle
+// (per account and address) and the audit log need the client's, which the proxy appends to
+// X-Forwarded-For (the last hop is the one the proxy saw). Believed only with TRUST_PROXY=1.
+if (trustProxy) {
+	process.env.ADDRESS_HEADER ??= 'x-forwarded-for';
+	process.env.XFF_DEPTH ??= '1';
+}
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST || '0.0.0.0';

@@ -1,7 +1,7 @@
 import { json, redirect, type Handle, type ServerInit } from '@sveltejs/kit';
-import { decide } from '$lib/server/auth/access';
+import { ACCESS, decide } from '$lib/server/auth/access';
+import { identify } from '$lib/server/auth/identify';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/auth/session';
-import { bearerOrQueryToken, viewerFromToken, viewerFromUser } from '$lib/server/auth/viewer';
 import { loadConfig } from '$lib/server/config';
 import { isUnavailable } from '$lib/server/db/client';
 import { getRuntime, startRuntime } from '$lib/server/runtime';
@@ -12,12 +12,9 @@ export const init: ServerInit = async () => {
 	await startRuntime(loadConfig());
 };
 
-/** Pages a user with a one-time password may open before choosing their own. */
-const FIRST_PASSWORD_ROUTES = new Set(['/account', '/logout']);
-
 /**
- * Who is asking (session cookie, or a display token where the route takes one), then the one
- * guard: the access table decides for every route, pages, form actions and endpoints alike.
+ * Who is asking (`identify`: one precedence for pages, endpoints and both WebSockets), then the
+ * one guard: the access table decides for every route, pages, form actions and endpoints alike.
  */
 export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
@@ -27,20 +24,27 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const { url, cookies, route } = event;
 	const secure = url.protocol === 'https:';
 	const api = url.pathname.startsWith('/api/') || url.pathname === '/healthz';
+	const lang = parseLang(cookies.get('lang'));
+	const rule = route.id ? ACCESS[route.id] : undefined;
 
+	let badToken = false;
 	try {
-		const token = cookies.get(SESSION_COOKIE);
-		if (token) {
-			const found = await rt.sessions.validate(token);
-			if (found) {
-				event.locals.user = found.user;
-				event.locals.session = found.session;
-				if (found.refreshed) cookies.set(SESSION_COOKIE, token, sessionCookieOptions(found.session.expiresAt, secure));
-			} else cookies.delete(SESSION_COOKIE, { path: '/', secure });
+		const who = await identify(rt, {
+			url,
+			sessionToken: cookies.get(SESSION_COOKIE),
+			authorization: event.request.headers.get('authorization'),
+			acceptsDisplayToken: rule?.kind === 'signed-in' && !!rule.display
+		});
+		if (who.kind === 'user') {
+			event.locals.user = who.user;
+			event.locals.session = who.session;
+			event.locals.viewer = who.viewer;
+			if (who.refreshed) cookies.set(SESSION_COOKIE, who.token, sessionCookieOptions(who.session.expiresAt, secure));
+		} else if (who.kind === 'display') event.locals.viewer = who.viewer;
+		else {
+			if (who.staleCookie) cookies.delete(SESSION_COOKIE, { path: '/', secure });
+			badToken = !!who.badToken;
 		}
-		const displayToken = bearerOrQueryToken(url, event.request.headers.get('authorization'));
-		if (!event.locals.user && displayToken) event.locals.viewer = await viewerFromToken(rt.credentials, displayToken);
-		else if (event.locals.user) event.locals.viewer = viewerFromUser(event.locals.user);
 	} catch (err) {
 		if (isUnavailable(err)) return api ? json({ error: 'database unavailable' }, { status: 503 }) : new Response('数据库暂不可用 · database unavailable', { status: 503 });
 		throw err;
@@ -53,11 +57,15 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 	const decision = decide(route.id, event.locals.user, event.locals.viewer?.kind === 'display');
 	if (!decision.allow) {
+		if (badToken && decision.status === 401) {
+			const reason = 'token: this display token is unknown or revoked; ask an administrator for a new one';
+			return api ? json({ error: reason }, { status: 401 }) : html(messagePage(lang, 'badToken'), 401);
+		}
 		if (api) return json({ error: decision.reason }, { status: decision.status });
 		if (decision.status === 401) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
-		return new Response(forbiddenPage(parseLang(cookies.get('lang')), decision.status), { status: decision.status, headers: { 'content-type': 'text/html; charset=utf-8' } });
+		if ('firstPassword' in decision) redirect(303, '/account?first=1');
+		return html(messagePage(lang, decision.status === 403 ? 'forbidden' : 'notFound'), decision.status);
 	}
-	if (event.locals.user?.mustChangePassword && route.id && !FIRST_PASSWORD_ROUTES.has(route.id) && !api) redirect(303, '/account?first=1');
 
 	const response = await resolve(event);
 	response.headers.set('x-content-type-options', 'nosniff');
@@ -68,10 +76,22 @@ export const handle: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-function forbiddenPage(lang: 'zh' | 'en', status: number): string {
-	const [title, text, back] =
-		lang === 'en'
-			? [status === 403 ? 'Not allowed' : 'Not found', status === 403 ? 'Your account may not open this page.' : 'This page does not exist.', 'Back to my home page']
-			: [status === 403 ? '无权访问' : '页面不存在', status === 403 ? '您的账户无权打开此页面。' : '此页面不存在。', '返回我的首页'];
-	return `<!doctype html><html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8"><title>${title} · Hallwatch</title><style>body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;background:#f4f6f9;color:#1d2733;display:grid;place-items:center;height:100vh;margin:0}main{background:#fff;padding:40px 56px;border-radius:8px;box-shadow:0 2px 12px #0001;text-align:center}h1{margin:0 0 12px;font-size:28px}a{color:#1f6feb}</style></head><body><main><h1>${title}</h1><p>${text}</p><p><a href="/">${back}</a></p></main></body></html>`;
+const html = (body: string, status: number) => new Response(body, { status, headers: { 'content-type': 'text/html; charset=utf-8' } });
+
+const MESSAGES = {
+	zh: {
+		forbidden: ['无权访问', '您的账户无权打开此页面。', '返回我的首页'],
+		notFound: ['页面不存在', '此页面不存在。', '返回我的首页'],
+		badToken: ['显示令牌无效', '此大屏地址中的显示令牌不存在或已被撤销。请联系管理员在“接入密钥”页面新建显示令牌，并更新大屏地址。', '登录']
+	},
+	en: {
+		forbidden: ['Not allowed', 'Your account may not open this page.', 'Back to my home page'],
+		notFound: ['Not found', 'This page does not exist.', 'Back to my home page'],
+		badToken: ['Display token not valid', 'The display token in this wall address is unknown or has been revoked. Ask an administrator for a new display token (Keys page) and update the wall address.', 'Sign in']
+	}
+} as const;
+
+function messagePage(lang: 'zh' | 'en', which: keyof (typeof MESSAGES)['zh']): string {
+	const [title, text, back] = MESSAGES[lang][which];
+	return `<!doctype html><html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8"><title>${title} · Hallwatch</title><style>body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;background:#f4f6f9;color:#1d2733;display:grid;place-items:center;height:100vh;margin:0}main{background:#fff;padding:40px 56px;border-radius:8px;box-shadow:0 2px 12px #0001;text-align:center;max-width:640px}h1{margin:0 0 12px;font-size:28px}a{color:#1f6feb}</style></head><body><main><h1>${title}</h1><p>${text}</p><p><a href="/">${back}</a></p></main></body></html>`;
 }

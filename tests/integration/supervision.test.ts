@@ -155,7 +155,7 @@ describe.each(BACKENDS)('supervision on %s', (backend) => {
 		expect(body.type, JSON.stringify(body)).toBe('success');
 		const html = await (await sup.get('/supervision?center=HC1')).text();
 		const cardId = /data-testid="card-(card-[\w-]+)"/.exec(html)![1];
-		const evidence = /href="\/supervision\/evidence\/(\d+)"/.exec(html)![1];
+		const evidence = /href="\/supervision\/evidence\/([a-z0-9]+)"/.exec(html)![1];
 		const file = await sup.get(`/supervision/evidence/${evidence}`);
 		expect(file.headers.get('content-type')).toBe('image/png');
 		expect(Buffer.from(await file.arrayBuffer()).equals(png)).toBe(true);

@@ -31,11 +31,17 @@ export interface Config {
 	controlSocket: boolean;
 	/** Session lifetime in days; a session used in its second half slides to a full lifetime. */
 	sessionDays: number;
-	/** Failed sign-ins that lock an account, and that block an IP address, within the window. */
+	/**
+	 * Failed sign-ins within the window that stop one address for one account, that stop an
+	 * address altogether, and (from all addresses) past which an account is slowed, never locked.
+	 */
 	loginUserFailures: number;
 	loginIpFailures: number;
+	loginAccountFailures: number;
 	/** Minutes a lock or block lasts (also the counting window). */
 	loginLockMinutes: number;
+	/** The public URL (`ORIGIN`) behind a reverse proxy; null: each request's own scheme and host. */
+	origin: string | null;
 }
 
 function int(v: string | undefined, dflt: number, name: string): number {
@@ -66,7 +72,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		sessionDays: int(env.SESSION_DAYS, 7, 'SESSION_DAYS'),
 		loginUserFailures: int(env.LOGIN_USER_FAILURES, 5, 'LOGIN_USER_FAILURES'),
 		loginIpFailures: int(env.LOGIN_IP_FAILURES, 30, 'LOGIN_IP_FAILURES'),
-		loginLockMinutes: int(env.LOGIN_LOCK_MINUTES, 15, 'LOGIN_LOCK_MINUTES')
+		loginAccountFailures: int(env.LOGIN_ACCOUNT_FAILURES, 4 * int(env.LOGIN_USER_FAILURES, 5, 'LOGIN_USER_FAILURES'), 'LOGIN_ACCOUNT_FAILURES'),
+		loginLockMinutes: int(env.LOGIN_LOCK_MINUTES, 15, 'LOGIN_LOCK_MINUTES'),
+		origin: env.ORIGIN || null
 	};
 }
 

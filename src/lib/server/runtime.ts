@@ -16,22 +16,22 @@ import type { OrgIndex } from '../domain/org';
 import { dueDerivedEvents, prune } from '../domain/projection';
 import { dueRuleCards } from '../domain/rules';
 import { Credentials, CREDENTIALS_CHANNEL } from './auth/credentials';
-import { decideRule, STREAM_ACCESS, TERMINAL_ACCESS } from './auth/access';
 import { CardDesk } from './supervision/cards';
 import { PresenceRounds } from './supervision/rounds';
 import { TerminalHub, TerminalService } from './supervision/terminal';
 import { InstancePresence } from './live/instance-presence';
 import { WallRegistry, WALLS_CHANNEL } from './live/wall-registry';
 import { Accounts } from './auth/accounts';
-import { cookieFromHeader, SESSION_COOKIE, SessionStore } from './auth/session';
-import { bearerOrQueryToken, resolveScope, ScopeError, viewerFromToken, viewerFromUser, type Viewer } from './auth/viewer';
+import { SessionStore } from './auth/session';
 import { describeDatabase, type Config } from './config';
 import { runCommand, type CommandContext } from './control/commands';
 import { serveControl } from './control/socket';
 import { openDatabase, type DbHandle } from './db/client';
 import { LOG_CHANNEL, readAfter } from './db/log';
 import { IngestService } from './ingest/service';
-import { Hub, type EventsMode } from './live/hub';
+import { Hub } from './live/hub';
+import { SessionSockets } from './live/session-sockets';
+import { handleUpgrade } from './live/upgrade';
 import { Projector } from './live/projector';
 import { loadOrg, ORG_CHANNEL } from './org/store';
 import { ensureRuleSettings, loadRulesConfig, RULES_CHANNEL, type RulesConfig } from './rules/settings';
@@ -67,7 +67,9 @@ export interface Runtime {
 	isLeader(): boolean;
 	demo: DemoRunner | null;
 	startedAt: number;
-	/** Upgrade `/api/v1/stream`; returns false for other paths (left to others, e.g. Vite HMR). */
+	/** Sockets opened with a session: closed when it ends (sign-out closes them at once). */
+	sessionSockets: SessionSockets;
+	/** Upgrade `/api/v1/stream` and `/api/v1/terminal`; returns false for other paths (left to others, e.g. Vite HMR). */
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
 	health(): Promise<{ ok: boolean; detail: Record<string, unknown> }>;
 	commandContext(actor: string): CommandContext;
@@ -93,11 +95,6 @@ export function runtimeReady(): Promise<Runtime> | undefined {
 }
 
 /** Start once per process; later calls get the same runtime. */
-function rejectUpgrade(socket: Duplex, status: number, message: string): void {
-	const text = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[status] ?? 'Error';
-	socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${message}`);
-}
-
 export function startRuntime(config: Config, log: (msg: string) => void = (m) => console.log(`[hallwatch] ${m}`)): Promise<Runtime> {
 	const s = slot();
 	s.promise ??= boot(config, log).then(
@@ -124,11 +121,14 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 	if (rules.errors.length) log(`card rules settings: ${rules.errors.join('; ')} (defaults used there)`);
 	const credentials = new Credentials(db);
 	const sessions = new SessionStore(db, { lifetimeDays: config.sessionDays });
+	const sessionSockets = new SessionSockets((ids) => sessions.stillValid(ids));
 	const accounts = new Accounts(db, sessions, {
-		userFailures: config.loginUserFailures,
+		pairFailures: config.loginUserFailures,
 		ipFailures: config.loginIpFailures,
+		accountFailures: config.loginAccountFailures,
 		windowMs: config.loginLockMinutes * 60_000,
-		lockMs: config.loginLockMinutes * 60_000
+		lockMs: config.loginLockMinutes * 60_000,
+		maxDelayMs: 4000
 	});
 	let leader = await handle.tryLeadership();
 
@@ -287,6 +287,8 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 	// This instance's terminals and walls, for the rounds, admin console and CLI of any instance.
 	syncPresence();
 	timers.push(setInterval(syncPresence, config.heartbeatMs));
+	// Sockets of sessions that ended (signed out, expired, account disabled or changed) close by the next heartbeat.
+	timers.push(setInterval(() => void sessionSockets.sweep().catch(() => {}), config.heartbeatMs));
 	// Expired sessions: validation refuses them anyway; the sweep keeps the table small.
 	const sweepSessions = () => void sessions.sweep().catch(() => {});
 	timers.push(setInterval(sweepSessions, 60 * 60_000));
@@ -330,17 +332,6 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 		control = await serveControl(config.dataDir, (req) => runCommand(commandContext(`cli:${req.actor}`), req.group, req.argv));
 	}
 
-	/** The stream's viewer: a display token, else a signed-in user with a reading role. */
-	const streamViewer = async (url: URL, authorization: string | undefined, cookie: string | undefined): Promise<Viewer | 'forbidden' | null> => {
-		const display = await viewerFromToken(credentials, bearerOrQueryToken(url, authorization));
-		if (display) return display;
-		const token = cookieFromHeader(cookie, SESSION_COOKIE);
-		const session = token ? await sessions.validate(token) : null;
-		if (!session) return null;
-		if (!decideRule(STREAM_ACCESS, session.user, false).allow) return 'forbidden';
-		return viewerFromUser(session.user);
-	};
-
 	rt = {
 		config,
 		handle,
@@ -362,42 +353,10 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 		hotline,
 		hotlineDesk,
 		isLeader: () => leader,
+		sessionSockets,
 		demo,
 		startedAt: Date.now(),
-		handleUpgrade(req, socket, head) {
-			const url = new URL(req.url ?? '/', 'http://localhost');
-			if (url.pathname === '/api/v1/terminal') {
-				// A window PC: its staff member's own session, nothing else.
-				const token = cookieFromHeader(req.headers.cookie, SESSION_COOKIE);
-				(token ? sessions.validate(token) : Promise.resolve(null))
-					.then((found) => {
-						if (!found) return rejectUpgrade(socket, 401, 'sign in first');
-						if (!decideRule(TERMINAL_ACCESS, found.user, false).allow || !found.user.staffCode) return rejectUpgrade(socket, 403, 'a window staff account linked to a staff member is required');
-						terminalHub.accept(req, socket, head, found.user.staffCode);
-					})
-					.catch(() => rejectUpgrade(socket, 503, 'database unavailable'));
-				return true;
-			}
-			if (url.pathname !== '/api/v1/stream') return false;
-			const reject = (status: number, message: string) => rejectUpgrade(socket, status, message);
-			streamViewer(url, req.headers.authorization, req.headers.cookie)
-				.then((viewer) => {
-					if (!viewer) return reject(401, 'sign in, or give a display token (?token= or Authorization: Bearer)');
-					if (viewer === 'forbidden') return reject(403, 'your roles do not include the live figures');
-					const scope = resolveScope(url, viewer, org);
-					const sinceRaw = url.searchParams.get('since');
-					const since = sinceRaw !== null && /^\d+$/.test(sinceRaw) ? Number(sinceRaw) : null;
-					if (sinceRaw !== null && since === null) return reject(400, `since: expected a sequence number, found "${sinceRaw}"`);
-					const ev = (url.searchParams.get('events') ?? 'notable') as EventsMode;
-					if (!['all', 'notable', 'none'].includes(ev)) return reject(400, `events: expected all, notable or none, found "${ev}"`);
-					hub.accept(req, socket, head, { scope, since, events: ev, name: viewer.name });
-				})
-				.catch((err) => {
-					if (err instanceof ScopeError) reject(err.status, err.message);
-					else reject(503, 'database unavailable');
-				});
-			return true;
-		},
+		handleUpgrade: (req, socket, head) => handleUpgrade({ sessions, credentials, org: () => org, hub, terminalHub, sessionSockets, origin: config.origin }, req, socket, head),
 		async health() {
 			try {
 				await Promise.race([

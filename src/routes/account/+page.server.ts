@@ -1,7 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { homeFor } from '$lib/domain/roles';
-import { auditRequest } from '$lib/server/audit';
-import { AccountError } from '$lib/server/auth/accounts';
+import { auditRequest, requestActor } from '$lib/server/audit';
+import { AccountError, ThrottledError } from '$lib/server/auth/accounts';
+import { clockTime } from '$lib/server/auth/web';
 import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -21,12 +22,14 @@ export const actions: Actions = {
 		const confirm = String(form.get('confirm') ?? '');
 		if (password !== confirm) return fail(400, { field: 'confirm', error: 'confirm: the two new passwords differ', zh: '两次输入的新密码不一致' });
 		try {
-			await rt.accounts.changePassword(user.id, current, password, event.locals.session!.id);
+			await rt.accounts.changePassword(user.id, current, password, event.locals.session!.id, requestActor(event).ip);
 		} catch (err) {
+			if (err instanceof ThrottledError) return fail(429, { field: err.field, error: err.message, zh: err.zh, until: clockTime(err.until) });
 			if (err instanceof AccountError) return fail(400, { field: err.field, error: err.message, zh: err.zh });
 			throw err;
 		}
 		await auditRequest(rt.handle.db, event, 'user.password_change', user.username);
+		void rt.sessionSockets.sweep().catch(() => {});
 		if (user.mustChangePassword) redirect(303, homeFor(user.roles));
 		return { changed: true };
 	}

@@ -14,8 +14,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const now = Date.now();
 	const filter = parseTicketFilter(url.searchParams);
 	const cursor = decodeCursor(url.searchParams.get('after'));
-	const page = await rt.hotline.list(filter, { scope: viewer.scope, tz: viewer.tz, now, cursor, searchPhones: viewer.seesPhones });
-	const figures = await rt.hotline.figures(monthKey(now, viewer.tz), { scope: viewer.scope, tz: viewer.tz, now });
+	const page = await rt.hotline.list(filter, { reach: viewer.reach, tz: viewer.tz, now, cursor, searchPhones: viewer.seesPhones });
+	const figures = await rt.hotline.figures(monthKey(now, viewer.tz), { reach: viewer.reach, tz: viewer.tz, now });
 	const { settings } = await loadHotlineSettings(rt.handle.db);
 	return {
 		viewer: { seesPhones: viewer.seesPhones, canAct: viewer.canAct, isAdmin: viewer.isAdmin },
@@ -30,9 +30,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			statuses: HOTLINE_STATUSES,
 			channels: HOTLINE_CHANNELS,
 			categories: categoriesOf(settings),
-			departments: rt.hotlineDesk.departments(viewer.scope).map((d) => ({ code: d.code, name: d.name })),
-			regions: rt.hotlineDesk.regions(viewer.scope),
-			regionRequired: viewer.scope.kind !== 'all'
+			departments: rt.hotlineDesk.departments(viewer.reach).map((d) => ({ code: d.code, name: d.name })),
+			regions: rt.hotlineDesk.regions(viewer.reach),
+			regionRequired: !viewer.reach.everything
 		}
 	};
 };

@@ -8,6 +8,8 @@ export const POST: RequestHandler = async (event) => {
 	const rt = getRuntime();
 	if (event.locals.session) {
 		await rt.sessions.invalidate(event.locals.session.id);
+		// Its sockets here close now; on other instances by their next heartbeat.
+		rt.sessionSockets.end(event.locals.session.id);
 		await auditRequest(rt.handle.db, event, 'auth.logout', event.locals.user?.username);
 	}
 	endSessionCookie(event.cookies, event.url);

@@ -1,23 +1,30 @@
-import { fail } from '@sveltejs/kit';
+import { fail, type RequestEvent } from '@sveltejs/kit';
 import { cardRows, cardTallies } from '$lib/domain/cards';
 import type { RoundTarget } from '$lib/domain/presence';
 import { monthKey, DEFAULT_TZ } from '$lib/domain/time';
 import { auditRequest } from '$lib/server/audit';
+import { actorOf, NotInScope } from '$lib/server/auth/reach';
 import { getRuntime } from '$lib/server/runtime';
-import { CardError, type EvidenceFile } from '$lib/server/supervision/cards';
-import { RoundError } from '$lib/server/supervision/rounds';
-import { centersFor, supervisionFilter } from '$lib/server/supervision/scope';
+import type { EvidenceFile } from '$lib/server/supervision/cards';
+import { supervisionFilter } from '$lib/server/supervision/scope';
+import { UserError } from '$lib/server/user-error';
 import type { Actions, PageServerLoad } from './$types';
 
 /** 督查工作台: presence rounds (start one now, today's results) and red/yellow cards. */
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const rt = getRuntime();
 	const org = rt.org();
-	const centers = centersFor(locals.user!, org);
+	const { reach } = actorOf(locals.user!, org);
+	const centers = reach.centers();
 	const f = supervisionFilter(url, centers, org);
 	const rows = cardRows(rt.projector.state, org, { ...f.cards, includeRevoked: true }, f.tz);
 	const visible = rows.filter((r) => f.cards.includeRevoked || !r.revoked);
-	const evidence = await rt.cardDesk.evidenceOf(visible.slice(0, 200).map((r) => r.cardId));
+	const evidence = await rt.cardDesk.evidenceOf(visible.slice(0, 200).map((r) => r.cardId), reach);
+	// The chosen center's people and windows only: never the names of the whole deployment.
+	const inCenter = <T extends { code: string }>(kind: 'department' | 'window' | 'staff', items: Iterable<T>) => (f.centerCode ? [...items].filter((x) => reach.centerOf(kind, x.code) === f.centerCode) : []);
+	const departments = inCenter('department', org.departments.values());
+	const windows = inCenter('window', org.windows.values());
+	const staff = inCenter('staff', org.staff.values());
 	return {
 		centers: centers.map((c) => ({ code: c.code, name: c.name })),
 		center: f.centerCode,
@@ -26,37 +33,41 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		cards: visible.slice(0, 200).map((r) => ({ ...r, evidence: evidence.get(r.cardId) ?? [] })),
 		total: visible.length,
 		tallies: cardTallies(rows),
-		choices: f.centerCode
-			? {
-					departments: [...org.departments.values()].filter((d) => d.centerCode === f.centerCode).map((d) => ({ code: d.code, name: d.name })),
-					windows: [...org.windows.values()].filter((w) => w.centerCode === f.centerCode).map((w) => ({ code: w.code, name: w.name })),
-					staff: [...org.staff.values()].filter((s) => (s.windowCode ? org.windows.get(s.windowCode)?.centerCode : org.departments.get(s.departmentCode)?.centerCode) === f.centerCode).map((s) => ({ code: s.code, name: s.name }))
-				}
-			: { departments: [], windows: [], staff: [] },
+		choices: {
+			departments: departments.map((d) => ({ code: d.code, name: d.name })),
+			windows: windows.map((w) => ({ code: w.code, name: w.name })),
+			staff: staff.map((s) => ({ code: s.code, name: s.name }))
+		},
 		names: {
-			staff: Object.fromEntries([...org.staff.values()].map((s) => [s.code, s.name])),
-			windows: Object.fromEntries([...org.windows.values()].map((w) => [w.code, w.name]))
+			staff: Object.fromEntries(staff.map((s) => [s.code, s.name])),
+			windows: Object.fromEntries(windows.map((w) => [w.code, w.name]))
 		},
 		month: monthKey(Date.now(), f.tz ?? DEFAULT_TZ)
 	};
 };
+
+/** A refused action: 404 for what lies outside the scope (as if it did not exist, and audited), else 400. */
+async function refused(event: RequestEvent, form: string, err: unknown, extra: Record<string, unknown> = {}) {
+	if (!(err instanceof UserError)) throw err;
+	if (err instanceof NotInScope) await auditRequest(getRuntime().handle.db, event, 'access.out_of_scope', event.url.search.slice(1), { field: err.field, error: err.message });
+	return fail(err instanceof NotInScope ? 404 : 400, { form, field: err.field, error: err.message, zh: err.zh, ...extra });
+}
 
 export const actions: Actions = {
 	startRound: async (event) => {
 		const rt = getRuntime();
 		const form = await event.request.formData();
 		const centerCode = String(form.get('center') ?? '');
-		if (!centersFor(event.locals.user!, rt.org()).some((c) => c.code === centerCode)) return fail(403, { form: 'round', field: 'center', error: `center: "${centerCode}" is outside your scope`, zh: `中心“${centerCode}”不在您的范围内` });
+		const { reach } = actorOf(event.locals.user!, rt.org());
 		const kind = String(form.get('target') ?? 'all');
 		const target: RoundTarget =
 			kind === 'department' ? { kind: 'department', code: String(form.get('department') ?? '') } : kind === 'windows' ? { kind: 'windows', codes: form.getAll('windows').map(String) } : { kind: 'all' };
 		try {
-			const r = await rt.rounds.start({ centerCode, target, respondWithinSec: Number(form.get('respondWithinSec') ?? 120), sample: Number(form.get('sample') ?? 0) || 0, issuedBy: event.locals.user!.username });
+			const r = await rt.rounds.start({ centerCode, target, respondWithinSec: Number(form.get('respondWithinSec') ?? 120), sample: Number(form.get('sample') ?? 0) || 0, issuedBy: event.locals.user!.username, reach });
 			await auditRequest(rt.handle.db, event, 'presence.round_start', r?.id ?? null, { centerCode, target, checks: r?.checks ?? 0 });
 			return { form: 'round', started: r };
 		} catch (err) {
-			if (err instanceof RoundError) return fail(400, { form: 'round', field: err.field, error: err.message, zh: err.zh });
-			throw err;
+			return refused(event, 'round', err);
 		}
 	},
 	issueCard: async (event) => {
@@ -68,12 +79,11 @@ export const actions: Actions = {
 		for (const v of form.getAll('evidence')) if (v instanceof File && v.size > 0) evidence.push({ name: v.name, type: v.type, bytes: new Uint8Array(await v.arrayBuffer()) });
 		const input = { color: String(form.get('color') ?? ''), targetKind, targetCode, reason: String(form.get('reason') ?? ''), note: String(form.get('note') ?? '') };
 		try {
-			const { cardId } = await rt.cardDesk.issue({ ...input, evidence }, event.locals.user!.username);
+			const { cardId } = await rt.cardDesk.issue({ ...input, evidence }, actorOf(event.locals.user!, rt.org()));
 			await auditRequest(rt.handle.db, event, 'card.issue', cardId, { after: { ...input, evidence: evidence.map((f) => ({ name: f.name, size: f.bytes.length })) } });
 			return { form: 'card', issued: cardId };
 		} catch (err) {
-			if (err instanceof CardError) return fail(400, { form: 'card', field: err.field, error: err.message, zh: err.zh, values: input });
-			throw err;
+			return refused(event, 'card', err, { values: input });
 		}
 	},
 	revokeCard: async (event) => {
@@ -82,12 +92,11 @@ export const actions: Actions = {
 		const cardId = String(form.get('cardId') ?? '');
 		const reason = String(form.get('reason') ?? '');
 		try {
-			await rt.cardDesk.revoke(cardId, reason, event.locals.user!.username);
+			await rt.cardDesk.revoke(cardId, reason, actorOf(event.locals.user!, rt.org()));
 			await auditRequest(rt.handle.db, event, 'card.revoke', cardId, { before: { revoked: false }, after: { revoked: true, reason } });
 			return { form: 'revoke', revoked: cardId };
 		} catch (err) {
-			if (err instanceof CardError) return fail(400, { form: 'revoke', field: err.field, error: err.message, zh: err.zh, cardId });
-			throw err;
+			return refused(event, 'revoke', err, { cardId });
 		}
 	}
 };

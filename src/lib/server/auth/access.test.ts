@@ -55,4 +55,15 @@ describe('access table', () => {
 		expect(decide('/admin', null, false)).toMatchObject({ allow: false, status: 401 });
 		expect(decide('/no/such/rule', { roles: ['admin'] }, false)).toMatchObject({ allow: false, status: 404 });
 	});
+
+	it('lets an account on its one-time password reach only /account and sign-out', () => {
+		const fresh = { roles: ['admin' as const], mustChangePassword: true };
+		for (const id of Object.keys(ACCESS)) {
+			const d = decide(id, fresh, false);
+			const rule = ACCESS[id];
+			if (rule.kind !== 'signed-in') expect(d.allow, id).toBe(true);
+			else expect(d.allow, id).toBe(id === '/account' || id === '/logout');
+		}
+		expect(decide('/api/v1/snapshot', fresh, false)).toMatchObject({ allow: false, status: 403, firstPassword: true });
+	});
 });

@@ -11,8 +11,12 @@ export type Access =
 	| { kind: 'public' }
 	/** Machine senders with an ingest key; the endpoint checks the key and its types. */
 	| { kind: 'ingest-key' }
-	/** Signed-in users with one of `roles` (any role when `roles` is 'any-role'); `display`: a display token also does. */
-	| { kind: 'signed-in'; roles: readonly Role[] | 'any-role'; display?: boolean };
+	/**
+	 * Signed-in users with one of `roles` (any role when `roles` is 'any-role'); `display`: a
+	 * display token also does; `firstPassword`: open to an account still on its one-time password
+	 * (every other route refuses it until it has chosen its own).
+	 */
+	| { kind: 'signed-in'; roles: readonly Role[] | 'any-role'; display?: boolean; firstPassword?: boolean };
 
 /** Roles that read the live figures (wall pages, snapshot, stream). */
 export const READ_ROLES: readonly Role[] = ['admin', 'leader', 'supervisor', 'hotline_operator'];
@@ -29,8 +33,8 @@ export const ACCESS: Record<string, Access> = {
 	'/': { kind: 'public' }, // sends each visitor to their home page or to sign in
 	'/login': { kind: 'public' },
 	'/setup': { kind: 'public' }, // works only while no user exists
-	'/logout': { kind: 'signed-in', roles: 'any-role' },
-	'/account': { kind: 'signed-in', roles: 'any-role' },
+	'/logout': { kind: 'signed-in', roles: 'any-role', firstPassword: true },
+	'/account': { kind: 'signed-in', roles: 'any-role', firstPassword: true },
 	'/healthz': { kind: 'public' },
 	'/api/v1/catalog': { kind: 'public' },
 	'/api/v1/events': { kind: 'ingest-key' },
@@ -81,19 +85,28 @@ export type Decision =
 	| { allow: false; status: 401; reason: string }
 	/** Signed in, but this role may not. */
 	| { allow: false; status: 403; reason: string }
-	| { allow: false; status: 404; reason: string };
+	| { allow: false; status: 404; reason: string }
+	/** Signed in on a one-time password: pages go to /account to choose one, APIs and sockets answer 403. */
+	| { allow: false; status: 403; reason: string; firstPassword: true };
+
+/** Who is asking, as far as the table cares. */
+export interface Who {
+	roles: readonly Role[];
+	mustChangePassword?: boolean;
+}
 
 /** Decide for a route id and who is asking. Pure: the table test and the guard share it. */
-export function decide(routeId: string | null, who: { roles: readonly Role[] } | null, display: boolean): Decision {
+export function decide(routeId: string | null, who: Who | null, display: boolean): Decision {
 	if (routeId === null) return { allow: true }; // no route: SvelteKit answers 404
 	const rule = ACCESS[routeId];
 	if (!rule) return { allow: false, status: 404, reason: `no access rule for ${routeId}` };
 	return decideRule(rule, who, display);
 }
 
-export function decideRule(rule: Access, who: { roles: readonly Role[] } | null, display: boolean): Decision {
+export function decideRule(rule: Access, who: Who | null, display: boolean): Decision {
 	if (rule.kind === 'public' || rule.kind === 'ingest-key') return { allow: true };
 	if (who) {
+		if (who.mustChangePassword && !rule.firstPassword) return { allow: false, status: 403, reason: 'choose your own password first (/account)', firstPassword: true };
 		if (rule.roles === 'any-role' || who.roles.some((r) => (rule.roles as readonly Role[]).includes(r))) return { allow: true };
 		return { allow: false, status: 403, reason: 'your roles do not include this page' };
 	}

@@ -35,7 +35,7 @@ describe.each(TEST_BACKENDS)('accounts and sessions on %s', (backend) => {
 	beforeAll(async () => {
 		({ handle, cleanup } = await openTestDatabase(backend));
 		store = new SessionStore(handle.db, { lifetimeDays: 7, now });
-		accounts = new Accounts(handle.db, store, { userFailures: 3, ipFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 }, now);
+		accounts = new Accounts(handle.db, store, { pairFailures: 3, ipFailures: 5, accountFailures: 6, windowMs: 15 * 60_000, lockMs: 15 * 60_000, maxDelayMs: 40 }, now);
 	}, 60_000);
 	afterAll(async () => cleanup?.());
 
@@ -79,7 +79,7 @@ describe.each(TEST_BACKENDS)('accounts and sessions on %s', (backend) => {
 		await store.invalidate(sa.id);
 		expect(await store.validate(a)).toBeNull();
 		const sb = (await store.validate(b))!.session;
-		await accounts.changePassword(user.id, 'a long password 3', 'another password 3', sb.id);
+		await accounts.changePassword(user.id, 'a long password 3', 'another password 3', sb.id, null);
 		expect(await store.validate(b)).not.toBeNull();
 		expect(await store.validate(c)).toBeNull();
 		// The old password no longer works, the new one does.
@@ -97,30 +97,49 @@ describe.each(TEST_BACKENDS)('accounts and sessions on %s', (backend) => {
 		await store.create(d, user.id);
 		expect((await accounts.setDisabled(user.id, true)).sessionsEnded).toBe(1);
 		expect(await store.validate(d)).toBeNull();
-		expect(await accounts.signIn('wang', 'another password 3', null)).toEqual({ ok: false, reason: 'disabled' });
+		// A disabled account answers exactly as a wrong password.
+		expect(await accounts.signIn('wang', 'another password 3', null)).toEqual({ ok: false, reason: 'invalid', remaining: 2, underAttack: false });
 	});
 
-	it('locks an account after repeated failures, the same way for unknown accounts, and unlocks by time or by an admin', async () => {
+	it('stops an address for an account after repeated failures, never the owner elsewhere; unknown accounts alike; unlocks by time or by an admin', async () => {
 		await accounts.create({ username: 'zhao', roles: ['leader'], password: 'the right password' }, ORG);
-		expect(await accounts.signIn('zhao', 'wrong', '10.0.0.9')).toEqual({ ok: false, reason: 'invalid', remaining: 2 });
-		expect(await accounts.signIn('zhao', 'wrong', '10.0.0.9')).toEqual({ ok: false, reason: 'invalid', remaining: 1 });
+		expect(await accounts.signIn('zhao', 'wrong', '10.0.0.9')).toEqual({ ok: false, reason: 'invalid', remaining: 2, underAttack: false });
+		expect(await accounts.signIn('zhao', 'wrong', '10.0.0.9')).toEqual({ ok: false, reason: 'invalid', remaining: 1, underAttack: false });
 		const locked = await accounts.signIn('zhao', 'wrong', '10.0.0.9');
 		expect(locked).toMatchObject({ ok: false, reason: 'locked' });
-		// Even the right password is refused while locked.
-		expect(await accounts.signIn('zhao', 'the right password', '10.0.0.8')).toMatchObject({ ok: false, reason: 'locked' });
-		// An unknown account answers exactly like a known one.
-		expect(await accounts.signIn('nobody', 'x', '10.0.0.7')).toEqual({ ok: false, reason: 'invalid', remaining: 2 });
-		expect(await accounts.signIn('nobody', 'x', '10.0.0.7')).toEqual({ ok: false, reason: 'invalid', remaining: 1 });
-		expect(await accounts.signIn('nobody', 'x', '10.0.0.7')).toMatchObject({ ok: false, reason: 'locked' });
-		// The lock lifts after its time.
-		clock += 15 * 60_000 + 1;
+		// Even the right password is refused from that address…
+		expect(await accounts.signIn('zhao', 'the right password', '10.0.0.9')).toMatchObject({ ok: false, reason: 'locked' });
+		// …but the owner from another address gets in.
 		expect((await accounts.signIn('zhao', 'the right password', '10.0.0.8')).ok).toBe(true);
+		// An unknown account answers exactly like a known one.
+		expect(await accounts.signIn('nobody', 'x', '10.0.0.7')).toEqual({ ok: false, reason: 'invalid', remaining: 2, underAttack: false });
+		expect(await accounts.signIn('nobody', 'x', '10.0.0.7')).toEqual({ ok: false, reason: 'invalid', remaining: 1, underAttack: false });
+		expect(await accounts.signIn('nobody', 'x', '10.0.0.7')).toMatchObject({ ok: false, reason: 'locked' });
+		// The stop lifts after its time.
+		clock += 15 * 60_000 + 1;
+		expect((await accounts.signIn('zhao', 'the right password', '10.0.0.9')).ok).toBe(true);
 		// Or at once by an admin.
 		for (let i = 0; i < 3; i++) await accounts.signIn('zhao', 'wrong', '10.0.0.6');
-		expect(await accounts.signIn('zhao', 'the right password', '10.0.0.5')).toMatchObject({ reason: 'locked' });
-		expect((await accounts.lockedUntil(['zhao'])).has('zhao')).toBe(true);
+		expect(await accounts.signIn('zhao', 'the right password', '10.0.0.6')).toMatchObject({ reason: 'locked' });
+		expect((await accounts.lockedUntil()).has('zhao')).toBe(true);
 		expect(await accounts.unlock('zhao')).toBe(true);
-		expect((await accounts.signIn('zhao', 'the right password', '10.0.0.5')).ok).toBe(true);
+		expect((await accounts.signIn('zhao', 'the right password', '10.0.0.6')).ok).toBe(true);
+	});
+
+	it('slows an account guessed at from many addresses instead of locking it, and says so once', async () => {
+		clock += 60 * 60_000;
+		await accounts.create({ username: 'qian', roles: ['admin'], password: 'the owner password' }, ORG);
+		const attack = [];
+		for (let i = 0; i < 8; i++) attack.push(await accounts.signIn('qian', 'guess', `198.51.100.${i}`));
+		// The sixth failure crosses the threshold: reported once, not again.
+		expect(attack.filter((r) => !r.ok && r.reason === 'invalid' && r.underAttack)).toHaveLength(1);
+		expect(attack.every((r) => !r.ok && r.reason === 'invalid')).toBe(true);
+		const gate = await accounts.throttle.gate('qian', '203.0.113.1');
+		expect(gate).toMatchObject({ ok: true });
+		expect(gate.ok && gate.delayMs).toBeGreaterThan(0);
+		expect(gate.ok && gate.delayMs).toBeLessThanOrEqual(40);
+		// The owner, from an address that has not failed, still gets in (after the delay).
+		expect((await accounts.signIn('qian', 'the owner password', '203.0.113.1')).ok).toBe(true);
 	});
 
 	it('blocks an address after many failures across accounts', async () => {

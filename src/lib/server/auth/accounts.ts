@@ -1,5 +1,5 @@
 /**
- * Accounts: passwords (argon2id), sign-in with a brute-force throttle per account and per IP,
+ * Accounts: passwords (argon2id), sign-in through the throttle (`throttle.ts`: per account and address),
  * and the admin's user management. Every change here is audited by the caller's route (who and
  * from where is only known there); this module returns the before/after it needs.
  */
@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { ROLES, type Role, type UserScope } from '../../domain/roles';
 import type { OrgIndex } from '../../domain/org';
 import type { Executor } from '../db/client';
-import { loginThrottle, users } from '../db/schema';
+import { users } from '../db/schema';
+import { DEFAULT_THROTTLE, LoginThrottle, type ThrottlePolicy } from './throttle';
 import { userFromRow, type SessionStore, type SessionUser } from './session';
 import { UserError } from '../user-error';
 
@@ -43,31 +44,32 @@ export function checkPassword(password: string, field = 'password'): void {
 	if (password.length > 200) throw new AccountError(`${field}: at most 200 characters`, field, `${FIELD_ZH[field] ?? '密码'}最多 200 个字符`);
 }
 
-// ── Throttle ─────────────────────────────────────────────────────────────────
-
-export interface ThrottlePolicy {
-	/** Failures within `windowMs` that lock an account. */
-	userFailures: number;
-	/** Failures from one IP address within `windowMs` that block it. */
-	ipFailures: number;
-	windowMs: number;
-	lockMs: number;
-}
-export const DEFAULT_THROTTLE: ThrottlePolicy = { userFailures: 5, ipFailures: 30, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
-
 export type SignInResult =
 	| { ok: true; user: SessionUser }
-	| { ok: false; reason: 'invalid'; remaining: number }
-	| { ok: false; reason: 'locked' | 'ip_blocked'; until: Date }
-	| { ok: false; reason: 'disabled' };
+	/** Wrong password, unknown account or disabled account: one answer for all three. */
+	| { ok: false; reason: 'invalid'; remaining: number; underAttack: boolean }
+	| { ok: false; reason: 'locked' | 'ip_blocked'; until: Date };
+
+/** The current password was refused too often from this address: like a stopped sign-in. */
+export class ThrottledError extends AccountError {
+	constructor(readonly until: Date) {
+		super(`current: too many wrong passwords; try again after ${until.toISOString()}`, 'current', '当前密码错误次数过多，请稍后再试');
+	}
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Accounts {
+	readonly throttle: LoginThrottle;
+
 	constructor(
 		private db: Executor,
 		private sessions: SessionStore,
-		private policy: ThrottlePolicy = DEFAULT_THROTTLE,
+		policy: ThrottlePolicy = DEFAULT_THROTTLE,
 		private now: () => number = Date.now
-	) {}
+	) {
+		this.throttle = new LoginThrottle(db, policy, now);
+	}
 
 	async count(): Promise<number> {
 		const [row] = await this.db.select({ n: sql<number>`count(*)::int` }).from(users);
@@ -75,68 +77,35 @@ export class Accounts {
 	}
 
 	/**
-	 * Check a username and password. Unknown accounts cost the same time and count failures the
-	 * same way as known ones, so neither the answer nor the throttle tells which accounts exist.
+	 * Check a username and password from `ip`. Unknown and disabled accounts cost the same time,
+	 * count failures the same way and answer the same as a wrong password, so neither the answer
+	 * nor the throttle tells which accounts exist or are disabled.
 	 */
 	async signIn(username: string, password: string, ip: string | null): Promise<SignInResult> {
-		const userKey = `user:${username.toLowerCase()}`;
-		const ipKey = ip ? `ip:${ip}` : null;
-		const now = this.now();
-		const blocks = await this.db.select().from(loginThrottle).where(sql`${loginThrottle.key} in (${userKey}, ${ipKey ?? userKey})`);
-		for (const b of blocks) {
-			if (b.lockedUntil && b.lockedUntil.getTime() > now) return { ok: false, reason: b.key === userKey ? 'locked' : 'ip_blocked', until: b.lockedUntil };
-		}
+		const gate = await this.throttle.gate(username, ip);
+		if (!gate.ok) return gate;
+		if (gate.delayMs) await sleep(gate.delayMs);
 		const [row] = await this.db.select().from(users).where(eq(users.username, username));
 		dummyHash ??= hashPassword(oneTimePassword());
 		const good = await verify(row?.passwordHash ?? (await dummyHash), password).catch(() => false);
-		if (!row || !good) {
-			const failures = await this.fail(userKey, this.policy.userFailures);
-			if (ipKey) await this.fail(ipKey, this.policy.ipFailures);
-			if (failures >= this.policy.userFailures) return { ok: false, reason: 'locked', until: new Date(now + this.policy.lockMs) };
-			return { ok: false, reason: 'invalid', remaining: this.policy.userFailures - failures };
+		if (!row || !good || row.disabledAt) {
+			const f = await this.throttle.failed(username, ip);
+			if (f.stoppedUntil) return { ok: false, reason: 'locked', until: f.stoppedUntil };
+			return { ok: false, reason: 'invalid', remaining: f.remaining, underAttack: f.underAttack };
 		}
-		if (row.disabledAt) return { ok: false, reason: 'disabled' };
-		await this.db.delete(loginThrottle).where(eq(loginThrottle.key, userKey));
-		await this.db.update(users).set({ lastLoginAt: new Date(now) }).where(eq(users.id, row.id));
+		await this.throttle.succeeded(username, ip);
+		await this.db.update(users).set({ lastLoginAt: new Date(this.now()) }).where(eq(users.id, row.id));
 		return { ok: true, user: userFromRow(row) };
 	}
 
-	/** Count a failure; lock the key when it reaches `limit` within the window. Returns the count. */
-	private async fail(key: string, limit: number): Promise<number> {
-		const now = new Date(this.now());
-		// Dates inside sql`` go as text: postgres-js does not serialize Date parameters there.
-		const windowStart = sql`${new Date(this.now() - this.policy.windowMs).toISOString()}::timestamptz`;
-		const nowSql = sql`${now.toISOString()}::timestamptz`;
-		const lockUntil = new Date(this.now() + this.policy.lockMs);
-		const [row] = await this.db
-			.insert(loginThrottle)
-			.values({ key, failures: 1, windowStart: now })
-			.onConflictDoUpdate({
-				target: loginThrottle.key,
-				set: {
-					// A new window once the old one passed (or a lock expired).
-					failures: sql`case when ${loginThrottle.windowStart} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end`,
-					windowStart: sql`case when ${loginThrottle.windowStart} < ${windowStart} then ${nowSql} else ${loginThrottle.windowStart} end`,
-					lockedUntil: null
-				}
-			})
-			.returning();
-		if (row.failures >= limit) await this.db.update(loginThrottle).set({ lockedUntil: lockUntil, failures: 0, windowStart: now }).where(eq(loginThrottle.key, key));
-		return row.failures;
+	/** Lift every stop of an account (admin). */
+	unlock(username: string): Promise<boolean> {
+		return this.throttle.unlock(username);
 	}
 
-	/** Lift an account's lock (admin). */
-	async unlock(username: string): Promise<boolean> {
-		const rows = await this.db.delete(loginThrottle).where(eq(loginThrottle.key, `user:${username.toLowerCase()}`)).returning({ key: loginThrottle.key });
-		return rows.length > 0;
-	}
-
-	async lockedUntil(usernames: string[]): Promise<Map<string, Date>> {
-		const out = new Map<string, Date>();
-		if (!usernames.length) return out;
-		const rows = await this.db.select().from(loginThrottle).where(sql`${loginThrottle.key} like 'user:%' and ${loginThrottle.lockedUntil} > ${new Date(this.now()).toISOString()}::timestamptz`);
-		for (const r of rows) out.set(r.key.slice(5), r.lockedUntil!);
-		return out;
+	/** Accounts with an address stopped now, by lower-case name (the admin's list). */
+	lockedUntil(): Promise<Map<string, Date>> {
+		return this.throttle.stopped();
 	}
 
 	// ── Users ──────────────────────────────────────────────────────────────────
@@ -218,11 +187,23 @@ export class Accounts {
 		return { username: before.username, oneTimePassword: password };
 	}
 
-	/** The user changes their own password; every other session of theirs ends. */
-	async changePassword(id: number, current: string, next: string, keepSession: string): Promise<void> {
+	/**
+	 * The user changes their own password; every other session of theirs ends. The current
+	 * password is checked through the sign-in throttle (per account and address), so a stolen
+	 * session cannot be used to guess it.
+	 */
+	async changePassword(id: number, current: string, next: string, keepSession: string, ip: string | null): Promise<void> {
 		const row = await this.get(id);
 		if (!row) throw new AccountError('user: not found', 'id', '用户不存在');
-		if (!(await verify(row.passwordHash, current).catch(() => false))) throw new AccountError('current: the current password is wrong', 'current', '当前密码不正确');
+		const gate = await this.throttle.gate(row.username, ip);
+		if (!gate.ok) throw new ThrottledError(gate.until);
+		if (gate.delayMs) await sleep(gate.delayMs);
+		if (!(await verify(row.passwordHash, current).catch(() => false))) {
+			const f = await this.throttle.failed(row.username, ip);
+			if (f.stoppedUntil) throw new ThrottledError(f.stoppedUntil);
+			throw new AccountError('current: the current password is wrong', 'current', '当前密码不正确');
+		}
+		await this.throttle.succeeded(row.username, ip);
 		checkPassword(next, 'password');
 		if (next === current) throw new AccountError('password: choose a password different from the current one', 'password', '新密码不能与当前密码相同');
 		await this.db
@@ -275,6 +256,9 @@ export function parseUserInput(input: UserInput, org: OrgIndex): { username: str
 		if (!known) throw new AccountError(`scopeCode: unknown ${v.scopeKind} "${code}"`, 'scopeCode', `${v.scopeKind === 'center' ? '中心' : '地区'}不存在：“${code}”`);
 		scope = { kind: v.scopeKind, code };
 	}
+	// The admin console manages the whole deployment (users, keys, org data, rules): an
+	// administrator limited to one center would still reach every other one through it.
+	if (v.roles.includes('admin') && scope.kind !== 'all') throw new AccountError('scopeKind: an administrator manages the whole deployment; choose the scope "all"', 'scopeKind', '管理员管理整个系统，范围须为“全部”');
 	const staffCode = v.staffCode || null;
 	if (v.roles.includes('window_staff') && !staffCode) throw new AccountError('staffCode: a window_staff account belongs to a staff member', 'staffCode', '窗口人员账户须关联一名窗口人员');
 	if (staffCode && !org.staff.has(staffCode)) throw new AccountError(`staffCode: unknown staff member "${staffCode}"`, 'staffCode', `人员不存在：“${staffCode}”`);

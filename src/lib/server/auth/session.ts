@@ -6,7 +6,7 @@
  */
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { and, eq, lt, ne } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, ne } from 'drizzle-orm';
 import type { Role, UserScope } from '../../domain/roles';
 import { isRole } from '../../domain/roles';
 import type { Executor } from '../db/client';
@@ -96,6 +96,20 @@ export class SessionStore {
 			refreshed = true;
 		}
 		return { session, user: userFromRow(u), refreshed };
+	}
+
+	/**
+	 * Which of these sessions are still valid (exist, not expired, account enabled): one query,
+	 * for the sockets opened with them. Unlike `validate` it never slides or deletes anything.
+	 */
+	async stillValid(ids: string[]): Promise<Set<string>> {
+		if (!ids.length) return new Set();
+		const rows = await this.db
+			.select({ id: sessions.id })
+			.from(sessions)
+			.innerJoin(users, eq(sessions.userId, users.id))
+			.where(and(inArray(sessions.id, ids), gt(sessions.expiresAt, new Date(this.now())), isNull(users.disabledAt)));
+		return new Set(rows.map((r) => r.id));
 	}
 
 	async invalidate(sessionId: string): Promise<void> {

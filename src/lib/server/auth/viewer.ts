@@ -6,6 +6,7 @@
 import type { OrgIndex } from '../../domain/org';
 import type { Scope } from '../../domain/snapshot';
 import type { Credentials, DisplayToken } from './credentials';
+import { Reach } from './reach';
 
 export interface Viewer {
 	kind: 'display' | 'user';
@@ -57,16 +58,7 @@ export function resolveScope(url: URL, viewer: Viewer, org: OrgIndex): Scope {
 		if (!org.regions.has(region)) throw new ScopeError(404, `region: unknown region "${region}"`);
 		wanted = { kind: 'region', code: region };
 	}
-	if (!within(wanted, viewer.scope, org))
+	if (!Reach.of(viewer.scope, org).canView(wanted))
 		throw new ScopeError(403, `${viewer.kind === 'user' ? 'your account' : 'this display token'} is limited to ${viewer.scope.kind} "${'code' in viewer.scope ? viewer.scope.code : ''}"`);
 	return wanted;
-}
-
-function within(wanted: Scope, allowed: Scope, org: OrgIndex): boolean {
-	if (allowed.kind === 'all') return true;
-	if (allowed.kind === 'center') return wanted.kind === 'center' && wanted.code === allowed.code;
-	const tree = org.subtree(allowed.code);
-	if (wanted.kind === 'region') return tree.has(wanted.code);
-	if (wanted.kind === 'center') return tree.has(org.centers.get(wanted.code)?.regionCode ?? '');
-	return false;
 }

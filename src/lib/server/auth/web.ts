@@ -21,10 +21,24 @@ export function endSessionCookie(cookies: Cookies, url: URL): void {
 	cookies.delete(SESSION_COOKIE, { path: '/', secure: url.protocol === 'https:' });
 }
 
-/** Where to go after signing in: a local path from `?next=` (never another site), else home. */
-export function safeNext(next: string | null, home: string): string {
-	if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return home;
-	return next;
+/**
+ * Where to go after signing in: `?next=` when it is a path of this site, else `home`. Decided
+ * the way a browser reads it: parsed as a URL against our own origin (which drops tabs and
+ * newlines, and reads `/\\host` and `//host` as another host); only a same-origin result is kept,
+ * and it is re-serialized, so the Location header never carries control characters.
+ */
+export function safeNext(next: string | null, home: string, origin = 'http://hallwatch.invalid'): string {
+	if (!next) return home;
+	let url: URL;
+	try {
+		url = new URL(next, origin);
+	} catch {
+		return home;
+	}
+	if (url.origin !== new URL(origin).origin) return home;
+	const path = url.pathname + url.search + url.hash;
+	// What the parser kept must still read as a path of this site when sent as Location.
+	return path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') ? path : home;
 }
 
 /** HH:MM in Shanghai time, for "try again after" messages. */

@@ -314,6 +314,8 @@ export const cardEvidence = pgTable(
 	'card_evidence',
 	{
 		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		/** What links and downloads name: 130 random bits, never the sequential id (it cannot be guessed). */
+		key: text('key').notNull(),
 		cardId: text('card_id').notNull(),
 		filename: text('filename').notNull(),
 		contentType: text('content_type').notNull(),
@@ -322,7 +324,7 @@ export const cardEvidence = pgTable(
 		uploadedBy: text('uploaded_by').notNull(),
 		uploadedAt: ts('uploaded_at').notNull().defaultNow()
 	},
-	(t) => [index('card_evidence_card').on(t.cardId)]
+	(t) => [index('card_evidence_card').on(t.cardId), uniqueIndex('card_evidence_key').on(t.key)]
 );
 
 // ── Hotline (市长热线) and reports ─────────────────────────────────────────────

@@ -23,7 +23,7 @@ import {
 	type TicketSummary
 } from '../../domain/hotline';
 import type { OrgIndex } from '../../domain/org';
-import type { Scope } from '../../domain/snapshot';
+import type { Actor, Reach } from '../auth/reach';
 import { dayKey } from '../../domain/time';
 import type { Database } from '../db/client';
 import type { IngestService } from '../ingest/service';
@@ -63,10 +63,6 @@ interface Deps {
 	now?: () => number;
 }
 
-export interface Actor {
-	username: string;
-	scope: Scope;
-}
 
 const ID_CHARS = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 const NONCE = /^[A-Za-z0-9-]{8,64}$/;
@@ -75,29 +71,25 @@ export class HotlineDesk {
 	constructor(private deps: Deps) {}
 	private now = () => (this.deps.now ?? Date.now)();
 
-	/** The departments a ticket may be dispatched to by this actor: their scope's, or all. */
-	departments(scope: Scope): Array<{ code: string; name: string; centerCode: string | null }> {
-		const org = this.deps.org();
-		const all = [...org.departments.values()];
-		const centers = scope.kind === 'all' ? null : new Set([...org.centers.values()].filter((c) => (scope.kind === 'center' ? c.code === scope.code : org.subtree(scope.code).has(c.regionCode))).map((c) => c.code));
-		const mine = centers ? all.filter((d) => !d.centerCode || centers.has(d.centerCode)) : all;
-		return (mine.length ? mine : all).map((d) => ({ code: d.code, name: d.name, centerCode: d.centerCode ?? null }));
+	/**
+	 * The departments a ticket may be dispatched to by this actor: those working in a center of
+	 * their scope, and the bureaus that work in no center (the city's offices outside the hall).
+	 */
+	departments(reach: Reach): Array<{ code: string; name: string; centerCode: string | null }> {
+		return [...this.deps.org().departments.values()].filter((d) => !d.centerCode || reach.has('department', d.code)).map((d) => ({ code: d.code, name: d.name, centerCode: d.centerCode ?? null }));
 	}
 
-	/** Regions a call may come from for this actor (their scope's subtree, or all). */
-	regions(scope: Scope): Array<{ code: string; name: string }> {
-		const org = this.deps.org();
-		const root = scope.kind === 'all' ? null : scope.kind === 'region' ? scope.code : org.centers.get(scope.code)?.regionCode;
-		const allowed = root ? org.subtree(root) : null;
-		return [...org.regions.values()].filter((r) => !allowed || allowed.has(r.code)).map((r) => ({ code: r.code, name: r.name }));
+	/** Regions a call may come from for this actor: those whose tickets their scope reaches. */
+	regions(reach: Reach): Array<{ code: string; name: string }> {
+		return [...this.deps.org().regions.values()].filter((r) => reach.place({ centerCode: null, regionCode: r.code })).map((r) => ({ code: r.code, name: r.name }));
 	}
 
 	/** Take a call; with `departmentCode`, dispatch it at once. */
 	async intake(input: IntakeInput & { departmentCode?: string; days?: string }, actor: Actor, nonce?: string): Promise<{ ticketId: string; seq: number | null }> {
 		const { settings } = await loadHotlineSettings(this.deps.db);
-		const regions = this.regions(actor.scope);
+		const regions = this.regions(actor.reach);
 		check(intakeProblem(input, { categories: categoriesOf(settings), regions: new Set(regions.map((r) => r.code)) }));
-		if (actor.scope.kind !== 'all' && !input.regionCode) fail('regionCode', 'required');
+		if (!actor.reach.everything && !input.regionCode) fail('regionCode', 'required');
 		const now = this.now();
 		const assign = input.departmentCode ? await this.assignment(input.departmentCode, input.days, input.category.trim(), actor, now) : null;
 		const ticketId = await this.newTicketId(now);
@@ -121,7 +113,7 @@ export class HotlineDesk {
 	/** One action on an existing ticket; `fields` are the form's. */
 	async act(ticketId: string, action: HotlineAction, fields: Record<string, string>, actor: Actor, nonce?: string): Promise<{ seq: number | null; ticket: TicketSummary }> {
 		const { summary } = await this.deps.tickets.fromLog(ticketId);
-		if (summary.createdAt == null || !this.deps.tickets.inScope(summary, actor.scope)) fail('ticketId', 'unknownTicket', { value: ticketId });
+		if (summary.createdAt == null || !this.deps.tickets.inScope(summary, actor.reach)) fail('ticketId', 'unknownTicket', { value: ticketId });
 		check(actionProblem(summary, action));
 		const now = this.now();
 		let type: string;
@@ -170,7 +162,7 @@ export class HotlineDesk {
 	private async assignment(departmentCode: string, daysRaw: string | undefined, category: string | null, actor: Actor, now: number): Promise<{ departmentCode: string; dueAt: string; days: number }> {
 		if (!departmentCode) fail('departmentCode', 'required');
 		const dept = this.deps.org().departments.get(departmentCode);
-		if (!dept || !this.departments(actor.scope).some((d) => d.code === departmentCode)) fail('departmentCode', 'unknownDepartment', { value: departmentCode });
+		if (!dept || (dept.centerCode && !actor.reach.has('department', departmentCode))) fail('departmentCode', 'unknownDepartment', { value: departmentCode });
 		let days: number | undefined;
 		if (daysRaw != null && daysRaw.trim() !== '') {
 			days = Number(daysRaw);

@@ -16,7 +16,7 @@ import { applyTicketEvent, summarize, type TicketDetail, type TicketSummary, typ
 import { dateBounds, emptyCounts, hotlineFigures, monthRange, rankDepartments, type Cursor, type DepartmentFigures, type HotlineCounts, type HotlineFigures, type TicketFilter } from '../../domain/hotline-figures';
 import type { OrgIndex } from '../../domain/org';
 import type { PlacedEvent } from '../../domain/projection';
-import type { Scope } from '../../domain/snapshot';
+import type { Reach } from '../auth/reach';
 import type { Database } from '../db/client';
 import { rowToEvent } from '../db/log';
 import { events, hotlineTickets } from '../db/schema';
@@ -328,38 +328,27 @@ export class HotlineTickets {
 		};
 	}
 
-	/** Whether a ticket is in the scope (same rule as the list). */
-	inScope(s: Pick<TicketSummary, 'regionCode' | 'detail'>, scope: Scope): boolean {
-		if (scope.kind === 'all') return true;
-		const org = this.deps.org();
-		if (scope.kind === 'region') return !!s.regionCode && org.subtree(scope.code).has(s.regionCode);
-		const center = s.detail.centerCode ?? null;
-		if (center) return center === scope.code;
-		const region = org.centers.get(scope.code)?.regionCode;
-		return !!region && !!s.regionCode && org.subtree(region).has(s.regionCode);
+	/** Whether a ticket is within the reach (its center, else its region: the rule of `Reach`). */
+	inScope(s: Pick<TicketSummary, 'regionCode' | 'detail'>, reach: Reach): boolean {
+		return reach.place({ centerCode: s.detail.centerCode ?? null, regionCode: s.regionCode });
 	}
 
-	/**
-	 * Tickets a scope sees: all; a region's subtree; a center's own tickets plus those of its
-	 * region's subtree that belong to no center (as the wall's center scope does).
-	 */
-	private scopeCondition(scope: Scope): SQL | undefined {
-		if (scope.kind === 'all') return undefined;
-		const org = this.deps.org();
+	/** The same rule for the table's rows: a center's own tickets, and those of no center in the regions reached. */
+	private scopeCondition(reach: Reach): SQL | undefined {
+		const lists = reach.homeLists();
+		if (!lists) return undefined;
 		const t = hotlineTickets;
 		const center = sql`(${t.detail}->>'centerCode')`;
-		if (scope.kind === 'region') return inArray(t.regionCode, [...org.subtree(scope.code)]);
-		const region = org.centers.get(scope.code)?.regionCode;
-		const own = sql`${center} = ${scope.code}`;
-		if (!region) return own;
-		return or(own, and(sql`${center} is null`, inArray(t.regionCode, [...org.subtree(region)])));
+		const own = lists.centers.length ? inArray(center, lists.centers) : sql`false`;
+		const regional = lists.regions.length ? and(sql`${center} is null`, inArray(t.regionCode, lists.regions)) : sql`false`;
+		return or(own, regional);
 	}
 
 	/** One page of the list, newest first, after `cursor` (keyset: created_at, ticket_id). */
-	async list(filter: TicketFilter, opts: { scope: Scope; tz: string; now: number; cursor?: Cursor | null; limit?: number; searchPhones?: boolean }): Promise<TicketPage> {
+	async list(filter: TicketFilter, opts: { reach: Reach; tz: string; now: number; cursor?: Cursor | null; limit?: number; searchPhones?: boolean }): Promise<TicketPage> {
 		const t = hotlineTickets;
 		const limit = opts.limit ?? 50;
-		const where: Array<SQL | undefined> = [this.scopeCondition(opts.scope)];
+		const where: Array<SQL | undefined> = [this.scopeCondition(opts.reach)];
 		if (filter.status === 'open') where.push(ne(t.status, 'closed'));
 		else if (filter.status) where.push(eq(t.status, filter.status));
 		if (filter.departmentCode) where.push(eq(t.departmentCode, filter.departmentCode));
@@ -399,7 +388,7 @@ export class HotlineTickets {
 	}
 
 	/** This month's figures, overall and per department (ranked), for a scope. */
-	async figures(month: string, opts: { scope: Scope; tz: string; now: number }): Promise<MonthFigures> {
+	async figures(month: string, opts: { reach: Reach; tz: string; now: number }): Promise<MonthFigures> {
 		const t = hotlineTickets;
 		const m = monthRange(month, opts.tz);
 		// ISO strings, not Dates: raw SQL parameters skip the column's mapping (postgres-js would send Date#toString).
@@ -421,7 +410,7 @@ export class HotlineTickets {
 				unsatisfied: n(sql`${closed} and ${t.callbackReached} and ${t.satisfaction} = 'unsatisfied'`)
 			})
 			.from(t)
-			.where(and(this.scopeCondition(opts.scope), or(sql`(${created})`, sql`(${t.closedAt} >= ${s} and ${t.closedAt} < ${e})`)))
+			.where(and(this.scopeCondition(opts.reach), or(sql`(${created})`, sql`(${t.closedAt} >= ${s} and ${t.closedAt} < ${e})`)))
 			.groupBy(sql`grouping sets ((), (${t.departmentCode}))`);
 		const counts = (r: (typeof rows)[number]): HotlineCounts => ({
 			received: Number(r.received),
@@ -442,7 +431,7 @@ export class HotlineTickets {
 		const [od] = await this.deps.db
 			.select({ n: sql<string>`count(*)` })
 			.from(t)
-			.where(and(this.scopeCondition(opts.scope), ne(t.status, 'closed'), lt(t.dueAt, new Date(opts.now))));
+			.where(and(this.scopeCondition(opts.reach), ne(t.status, 'closed'), lt(t.dueAt, new Date(opts.now))));
 		return { month, from: m.from, to: m.to, overall: hotlineFigures(total ? counts(total) : emptyCounts()), departments, overdueOpen: Number(od?.n ?? 0) };
 	}
 }

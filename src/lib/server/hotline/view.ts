@@ -7,12 +7,13 @@ import { HOTLINE_DESK } from '../auth/access';
 import type { SessionUser } from '../auth/session';
 import { isOverdueNow, type TicketSummary } from '../../domain/hotline';
 import type { OrgIndex } from '../../domain/org';
-import type { Scope } from '../../domain/snapshot';
+import { Reach } from '../auth/reach';
 import { maskEventData, maskPhone } from '../privacy';
 import type { TimelineEntry } from './tickets';
 
 export interface HotlineViewer {
-	scope: Scope;
+	/** What their scope reaches: every list, figure and ticket is within it. */
+	reach: Reach;
 	/** Full caller phones: hotline operators only. */
 	seesPhones: boolean;
 	/** May take actions (operators and admins; the access table enforces it on /hotline/act). */
@@ -24,7 +25,7 @@ export interface HotlineViewer {
 
 export function hotlineViewer(user: SessionUser, org: OrgIndex): HotlineViewer {
 	return {
-		scope: user.scope,
+		reach: Reach.of(user.scope, org),
 		seesPhones: user.roles.includes('hotline_operator'),
 		canAct: user.roles.some((r) => HOTLINE_DESK.includes(r)),
 		isAdmin: user.roles.includes('admin'),

@@ -52,7 +52,12 @@ interface Client {
 	lastSeenAt: number;
 	/** When the hub last sent it a message (snapshot, delta, heartbeat, command). */
 	lastSentAt: number | null;
+	/** Messages it sent since the last heartbeat (a flood closes the socket). */
+	received: number;
 }
+
+/** Messages a display may send between two heartbeats (it sends a ping now and then). */
+const MAX_MESSAGES_PER_HEARTBEAT = 100;
 
 type Figures = Omit<Snapshot, 'seq' | 'asOf'>;
 
@@ -196,15 +201,19 @@ export class Hub {
 		}
 	}
 
-	/** Accept an authorized upgrade for `scope`. `since` resumes; `events` filters the event list. */
-	accept(req: IncomingMessage, socket: Duplex, head: Buffer, params: { scope: Scope; since: number | null; events: EventsMode; name: string }): void {
+	/**
+	 * Accept an authorized upgrade for `scope`. `since` resumes; `events` filters the event list;
+	 * `bind` ties the socket to the session that opened it (it returns what to call on close).
+	 */
+	accept(req: IncomingMessage, socket: Duplex, head: Buffer, params: { scope: Scope; since: number | null; events: EventsMode; name: string; bind?: (close: (code: number, reason: string) => void) => () => void }): void {
 		this.wss.handleUpgrade(req, socket, head, (ws) => {
+			const unbind = params.bind?.((code, reason) => ws.close(code, reason));
 			const group = this.groupFor(params.scope);
 			// Bring the scope's existing clients up to date first, so the new client's
 			// starting point and the group's figures are the same.
 			this.flushGroup(group, this.opts.state().seq);
 			const now = this.now();
-			const client: Client = { ws, group, events: params.events, lagging: false, alive: true, name: params.name, connectedAt: now, lastSeenAt: now, lastSentAt: null };
+			const client: Client = { ws, group, events: params.events, lagging: false, alive: true, name: params.name, connectedAt: now, lastSeenAt: now, lastSentAt: null, received: 0 };
 			const seen = () => {
 				client.alive = true;
 				client.lastSeenAt = this.now();
@@ -214,6 +223,7 @@ export class Hub {
 			ws.on('pong', seen);
 			ws.on('message', (raw) => {
 				seen();
+				if (++client.received > MAX_MESSAGES_PER_HEARTBEAT) return ws.close(1008, 'too many messages');
 				let msg: { type?: string } | null = null;
 				try {
 					msg = JSON.parse(String(raw));
@@ -223,6 +233,7 @@ export class Hub {
 				if (msg?.type === 'ping') this.send(client, { type: 'pong', seq: group.seq, asOf: new Date(this.now()).toISOString() });
 			});
 			ws.on('close', () => {
+				unbind?.();
 				group.clients.delete(client);
 				if (!group.clients.size) this.groups.delete(group.key);
 			});
@@ -338,6 +349,7 @@ export class Hub {
 		for (const g of this.groups.values())
 			for (const c of g.clients) {
 				const msg = { type: 'heartbeat', seq: g.seq, asOf };
+				c.received = 0;
 				if (!c.alive) {
 					c.ws.terminate();
 					continue;

@@ -1,11 +1,14 @@
 /**
  * 红黄牌 by hand: a supervisor issues a card (with optional evidence files) or revokes one with a
  * reason. Both are catalog events through the ingest path (sender `user:USERNAME`); evidence is
- * stored in `card_evidence` and served only to the supervision roles. The month's Excel export
+ * stored in `card_evidence` under a random key and served only to supervisors whose scope
+ * reaches the card. Every target, card and file is checked against the actor's `Reach`: one
+ * outside it answers as unknown. The month's Excel export
  * is built here from the same rows the page shows.
  */
 import ExcelJS from 'exceljs';
 import { randomBytes } from 'node:crypto';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { asc, eq, inArray } from 'drizzle-orm';
 import { CARD_REASONS } from '../../domain/catalog';
 import { cardTallies, type CardRow } from '../../domain/cards';
@@ -14,6 +17,7 @@ import type { LiveState } from '../../domain/projection';
 import type { Database } from '../db/client';
 import { cardEvidence } from '../db/schema';
 import type { IngestService } from '../ingest/service';
+import { NotInScope, type Actor, type Reach } from '../auth/reach';
 import { UserError } from '../user-error';
 
 export const MAX_EVIDENCE_BYTES = 5 * 1024 * 1024;
@@ -42,13 +46,12 @@ export class CardDesk {
 
 	async issue(
 		p: { color: string; targetKind: string; targetCode: string; reason: string; note?: string; evidence?: EvidenceFile[] },
-		username: string
+		actor: Actor
 	): Promise<{ cardId: string; seq: number }> {
+		const username = actor.username;
 		if (p.color !== 'yellow' && p.color !== 'red') throw new CardError('color: choose yellow or red', 'color', '请选择黄牌或红牌');
 		if (!['staff', 'window', 'department'].includes(p.targetKind)) throw new CardError('targetKind: choose staff, window or department', 'targetKind', '请选择对象：人员、窗口或部门');
-		const org = this.deps.org();
-		const known = p.targetKind === 'staff' ? org.staff.has(p.targetCode) : p.targetKind === 'window' ? org.windows.has(p.targetCode) : org.departments.has(p.targetCode);
-		if (!known) throw new CardError(`targetCode: unknown ${p.targetKind} "${p.targetCode}"`, 'targetCode', `对象不存在：“${p.targetCode}”`);
+		actor.reach.require(p.targetKind as 'staff' | 'window' | 'department', p.targetCode, 'targetCode');
 		if (!(CARD_REASONS as readonly string[]).includes(p.reason)) throw new CardError(`reason: choose one of ${CARD_REASONS.join(', ')}`, 'reason', '请选择亮牌原因');
 		const note = p.note?.trim() || undefined;
 		if (note && note.length > 1000) throw new CardError('note: at most 1000 characters', 'note', '说明最多 1000 个字');
@@ -67,14 +70,15 @@ export class CardDesk {
 		if (r.status === 'rejected') throw new CardError(r.error ?? 'rejected', 'card', `亮牌未被接受：${r.error ?? '已拒绝'}`);
 		if (p.evidence?.length)
 			await this.deps.db.insert(cardEvidence).values(
-				p.evidence.map((f) => ({ cardId, filename: f.name.slice(0, 200), contentType: f.type, size: f.bytes.length, data: Buffer.from(f.bytes).toString('base64'), uploadedBy: username }))
+				p.evidence.map((f) => ({ key: evidenceKey(), cardId, filename: f.name.slice(0, 200), contentType: f.type, size: f.bytes.length, data: Buffer.from(f.bytes).toString('base64'), uploadedBy: username }))
 			);
 		return { cardId, seq: r.seq ?? 0 };
 	}
 
-	async revoke(cardId: string, reason: string, username: string): Promise<{ seq: number }> {
+	async revoke(cardId: string, reason: string, actor: Actor): Promise<{ seq: number }> {
+		const username = actor.username;
 		const c = this.deps.state().cards.get(cardId);
-		if (!c) throw new CardError(`cardId: no card "${cardId}" this month`, 'cardId', '本月没有这张牌');
+		if (!c || !actor.reach.place(c.place)) throw new NotInScope('cardId', `cardId: no card "${cardId}" this month`, '本月没有这张牌');
 		if (c.revoked) throw new CardError('cardId: already revoked', 'cardId', '这张牌已撤销');
 		const why = reason.trim();
 		if (!why) throw new CardError('reason: say why the card is revoked', 'reason', '请填写撤销原因');
@@ -89,24 +93,36 @@ export class CardDesk {
 		return { seq: r.seq ?? 0 };
 	}
 
-	/** Evidence files (names only) per card. */
-	async evidenceOf(cardIds: string[]): Promise<Map<string, Array<{ id: number; filename: string; size: number }>>> {
-		const out = new Map<string, Array<{ id: number; filename: string; size: number }>>();
-		if (!cardIds.length) return out;
+	/** Evidence files (names and keys) per card, of the cards the reach covers. */
+	async evidenceOf(cardIds: string[], reach: Reach): Promise<Map<string, Array<{ key: string; filename: string; size: number }>>> {
+		const out = new Map<string, Array<{ key: string; filename: string; size: number }>>();
+		const mine = cardIds.filter((id) => this.reaches(id, reach));
+		if (!mine.length) return out;
 		const rows = await this.deps.db
-			.select({ id: cardEvidence.id, cardId: cardEvidence.cardId, filename: cardEvidence.filename, size: cardEvidence.size })
+			.select({ key: cardEvidence.key, cardId: cardEvidence.cardId, filename: cardEvidence.filename, size: cardEvidence.size })
 			.from(cardEvidence)
-			.where(inArray(cardEvidence.cardId, cardIds))
+			.where(inArray(cardEvidence.cardId, mine))
 			.orderBy(asc(cardEvidence.id));
-		for (const r of rows) out.set(r.cardId, [...(out.get(r.cardId) ?? []), { id: r.id, filename: r.filename, size: r.size }]);
+		for (const r of rows) out.set(r.cardId, [...(out.get(r.cardId) ?? []), { key: r.key, filename: r.filename, size: r.size }]);
 		return out;
 	}
 
-	async evidence(id: number): Promise<{ filename: string; contentType: string; bytes: Buffer } | null> {
-		const [row] = await this.deps.db.select().from(cardEvidence).where(eq(cardEvidence.id, id));
-		return row ? { filename: row.filename, contentType: row.contentType, bytes: Buffer.from(row.data, 'base64') } : null;
+	/** One file by its key, if its card is within the reach (else null, as for a key that does not exist). */
+	async evidence(key: string, reach: Reach): Promise<{ filename: string; contentType: string; bytes: Buffer } | null> {
+		const [row] = await this.deps.db.select().from(cardEvidence).where(eq(cardEvidence.key, key));
+		if (!row || !this.reaches(row.cardId, reach)) return null;
+		return { filename: row.filename, contentType: row.contentType, bytes: Buffer.from(row.data, 'base64') };
+	}
+
+	/** A card is reached where its target is placed (cards of past years, no longer in memory, by no one but the deployment's). */
+	private reaches(cardId: string, reach: Reach): boolean {
+		const c = this.deps.state().cards.get(cardId);
+		return c ? reach.place(c.place) : reach.everything;
 	}
 }
+
+/** A new evidence key: 160 random bits, base32 (32 characters). */
+const evidenceKey = () => encodeBase32LowerCaseNoPadding(randomBytes(20));
 
 /** The month's cards as a workbook: the list, and tallies by department and by staff member. */
 export async function cardsWorkbook(month: string, rows: CardRow[], labels: { reason: (r: string) => string; color: (c: string) => string; kind: (k: string) => string }): Promise<Buffer> {

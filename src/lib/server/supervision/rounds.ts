@@ -14,6 +14,7 @@ import { dayKey, DEFAULT_TZ, endOfDay, previousDay } from '../../domain/time';
 import type { Database } from '../db/client';
 import { presenceRounds, settings } from '../db/schema';
 import type { IngestService } from '../ingest/service';
+import type { Reach } from '../auth/reach';
 import { UserError } from '../user-error';
 
 export const SCHEDULE_SETTING = 'presence.schedule';
@@ -48,16 +49,22 @@ export class PresenceRounds {
 		return this.deps.org().centers.get(centerCode)?.timezone || DEFAULT_TZ;
 	}
 
-	/** Start a round now. `id` makes it idempotent (the scheduler's planned rounds). */
-	async start(p: { centerCode: string; target: RoundTarget; respondWithinSec: number; sample?: number; issuedBy: string; id?: string }): Promise<{ id: string; checks: number } | null> {
+	/**
+	 * Start a round now. `id` makes it idempotent (the scheduler's planned rounds). `reach` is the
+	 * supervisor's (a round of the scheduler has none): the center must lie within it, and the
+	 * department or windows asked for must be that center's.
+	 */
+	async start(p: { centerCode: string; target: RoundTarget; respondWithinSec: number; sample?: number; issuedBy: string; id?: string; reach?: Reach }): Promise<{ id: string; checks: number } | null> {
 		const org = this.deps.org();
+		if (p.reach) p.reach.require('center', p.centerCode, 'center');
 		if (!org.centers.has(p.centerCode)) throw new RoundError(`centerCode: unknown center "${p.centerCode}"`, 'centerCode', `中心不存在：“${p.centerCode}”`);
 		if (!Number.isInteger(p.respondWithinSec) || p.respondWithinSec < 5 || p.respondWithinSec > 3600) throw new RoundError('respondWithinSec: between 5 and 3600 seconds', 'respondWithinSec', '响应时限须在 5 到 3600 秒之间');
-		if (p.target.kind === 'department' && !org.departments.has(p.target.code)) throw new RoundError(`department: unknown department "${p.target.code}"`, 'department', `部门不存在：“${p.target.code}”`);
+		if (p.target.kind === 'department' && org.departments.get(p.target.code)?.centerCode !== p.centerCode)
+			throw new RoundError(`department: unknown department "${p.target.code}" in center "${p.centerCode}"`, 'department', `本中心没有部门“${p.target.code}”`);
 		if (p.target.kind === 'windows') {
 			if (!p.target.codes.length) throw new RoundError('windows: choose at least one window', 'windows', '请至少选择一个窗口');
-			const unknown = p.target.codes.find((c) => !org.windows.has(c));
-			if (unknown) throw new RoundError(`windows: unknown window "${unknown}"`, 'windows', `窗口不存在：“${unknown}”`);
+			const unknown = p.target.codes.find((c) => org.windows.get(c)?.centerCode !== p.centerCode);
+			if (unknown) throw new RoundError(`windows: unknown window "${unknown}" in center "${p.centerCode}"`, 'windows', `本中心没有窗口“${unknown}”`);
 		}
 		const id = p.id ?? `r-${new Date(this.now()).toISOString().slice(0, 16).replace(/\D/g, '')}-${randomBytes(3).toString('hex')}`;
 		const onDuty = onDutyStaff(this.deps.state(), org, p.centerCode, p.target);

@@ -159,14 +159,17 @@ export class TerminalHub {
 		return this.terminals.size;
 	}
 
-	accept(req: IncomingMessage, socket: Duplex, head: Buffer, staffCode: string): void {
+	/** Accept a window PC's authorized upgrade; `bind` ties it to the session that opened it (returns what to call on close). */
+	accept(req: IncomingMessage, socket: Duplex, head: Buffer, staffCode: string, bind?: (close: (code: number, reason: string) => void) => () => void): void {
 		this.wss.handleUpgrade(req, socket, head, (ws) => {
+			const unbind = bind?.((code, reason) => ws.close(code, reason));
 			const win = this.org().staff.get(staffCode)?.windowCode ?? null;
 			const t: Terminal = { ws, staffCode, windowCode: win, centerCode: win ? (this.org().windows.get(win)?.centerCode ?? null) : null, dirty: true, alive: true };
 			this.terminals.add(t);
 			ws.on('pong', () => (t.alive = true));
 			ws.on('message', () => (t.alive = true));
 			ws.on('close', () => {
+				unbind?.();
 				this.terminals.delete(t);
 				this.onPresence();
 			});

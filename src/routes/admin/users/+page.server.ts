@@ -8,7 +8,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async () => {
 	const rt = getRuntime();
 	const list = await rt.accounts.list();
-	const locked = await rt.accounts.lockedUntil(list.map((u) => u.username));
+	const locked = await rt.accounts.lockedUntil();
 	const org = rt.org();
 	return {
 		users: list.map((u) => ({
@@ -75,6 +75,7 @@ export const actions: Actions = {
 				throw new AccountError('roles: this is the last active administrator; keep the admin role', 'roles');
 			const change = await rt.accounts.update(id, input, rt.org());
 			await auditRequest(rt.handle.db, event, 'user.update', before?.username, change);
+			if (change.sessionsEnded) void rt.sessionSockets.sweep().catch(() => {});
 			return { updated: before?.username, sessionsEnded: change.sessionsEnded };
 		} catch (err) {
 			return failed(err, { action: 'update', id });
@@ -90,6 +91,7 @@ export const actions: Actions = {
 				throw new AccountError('id: this is the last active administrator', 'id');
 			const r = await rt.accounts.setDisabled(id, true);
 			await auditRequest(rt.handle.db, event, 'user.disable', r.username, { before: { disabled: false }, after: { disabled: true }, sessionsEnded: r.sessionsEnded });
+			void rt.sessionSockets.sweep().catch(() => {});
 			return { disabled: r.username };
 		} catch (err) {
 			return failed(err, { action: 'disable', id });
@@ -112,6 +114,7 @@ export const actions: Actions = {
 		try {
 			const r = await rt.accounts.resetPassword(id);
 			await auditRequest(rt.handle.db, event, 'user.password_reset', r.username);
+			void rt.sessionSockets.sweep().catch(() => {});
 			return { reset: { username: r.username, oneTimePassword: r.oneTimePassword } };
 		} catch (err) {
 			return failed(err, { action: 'reset', id });

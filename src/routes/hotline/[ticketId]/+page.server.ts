@@ -11,11 +11,11 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const org = rt.org();
 	const viewer = hotlineViewer(locals.user!, org);
 	const { summary, timeline } = await rt.hotline.fromLog(params.ticketId);
-	if (summary.createdAt == null || !rt.hotline.inScope(summary, viewer.scope)) error(404, `no ticket ${params.ticketId}`);
+	if (summary.createdAt == null || !rt.hotline.inScope(summary, viewer.reach)) error(404, `no ticket ${params.ticketId}`);
 	const now = Date.now();
 	const { settings } = await loadHotlineSettings(rt.handle.db);
 	const days = limitDaysFor(settings, summary.category);
-	const departments = rt.hotlineDesk.departments(viewer.scope);
+	const departments = rt.hotlineDesk.departments(viewer.reach);
 	return {
 		viewer: { seesPhones: viewer.seesPhones, canAct: viewer.canAct },
 		ticket: ticketView(summary, org, viewer, now),

@@ -1,6 +1,7 @@
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import { HOTLINE_ACTIONS, type HotlineAction } from '$lib/domain/hotline';
 import { problemText } from '$lib/console/hotline-strings';
+import { actorOf } from '$lib/server/auth/reach';
 import { HotlineError } from '$lib/server/hotline/desk';
 import { getRuntime } from '$lib/server/runtime';
 import type { Actions } from './$types';
@@ -19,7 +20,7 @@ async function run(event: RequestEvent, action: 'intake' | HotlineAction) {
 	const rt = getRuntime();
 	const form = await event.request.formData();
 	const user = event.locals.user!;
-	const actor = { username: user.username, scope: user.scope };
+	const actor = actorOf(user, rt.org());
 	const nonce = text(form, 'nonce') || undefined;
 	let ticketId = text(form, 'ticketId');
 	try {

@@ -1,11 +1,16 @@
 import { error, type RequestHandler } from '@sveltejs/kit';
+import { actorOf } from '$lib/server/auth/reach';
 import { getRuntime } from '$lib/server/runtime';
 
-/** One evidence file of a card (supervision roles only, by the access table). */
-export const GET: RequestHandler = async ({ params }) => {
-	const id = Number(params.id);
-	if (!Number.isInteger(id) || id <= 0) error(400, 'id: expected an evidence number');
-	const file = await getRuntime().cardDesk.evidence(id);
+/**
+ * One evidence file of a card, by its random key: supervision roles only (the access table),
+ * and only a card the supervisor's scope reaches (else 404, as for a key that does not exist).
+ */
+export const GET: RequestHandler = async ({ params, locals }) => {
+	const key = params.id ?? '';
+	if (!/^[a-z0-9]{16,64}$/.test(key)) error(404, 'no such evidence');
+	const rt = getRuntime();
+	const file = await rt.cardDesk.evidence(key, actorOf(locals.user!, rt.org()).reach);
 	if (!file) error(404, 'no such evidence');
 	const inline = /^image\/|^application\/pdf$/.test(file.contentType);
 	return new Response(new Uint8Array(file.bytes), {
