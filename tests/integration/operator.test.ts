@@ -71,7 +71,7 @@ describe.each(BACKENDS)('operator on %s', (backend) => {
 		const k = server.cli('key', 'create', '--name', 'running-key', '--types', 'queue.*');
 		expect(k.code, k.stderr).toBe(0);
 		expect(k.last).toMatch(KEY_RE);
-		expect(k.stdout.trim().split('\n')).toEqual(['Ingest key "running-key" created for queue.*. It is shown once; store it now:', k.last]);
+		expect(k.stdout.trim().split('\n')).toEqual(['Ingest key "running-key" created for queue.* (all centers). It is shown once; store it now:', k.last]);
 		runningKey = k.last;
 		// Usable at once by the running server.
 		const before = await issued();

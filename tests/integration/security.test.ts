@@ -169,6 +169,29 @@ describe.each(BACKENDS)('security on %s', (backend) => {
 		expect(intake.data.field).toBe('departmentCode');
 	});
 
+	it('keeps an ingest key of one center to that center’s events', async () => {
+		const k = server.cli('key', 'create', '--name', 'queue-hc2', '--types', 'queue.*', '--center', 'HC2');
+		expect(k.code, k.stderr + k.stdout).toBe(0);
+		const at = cst(Date.now() - 1000);
+		const res = await server.post(
+			'/api/v1/events',
+			{
+				events: [
+					{ id: 'sc-1', type: 'queue.ticket_issued', occurredAt: at, data: { centerCode: 'HC2', ticketNo: 'B001', departmentCode: 'DGS' } },
+					{ id: 'sc-2', type: 'queue.ticket_issued', occurredAt: at, data: { centerCode: 'HC1', ticketNo: 'B002', departmentCode: 'GSJ' } }
+				]
+			},
+			k.last
+		);
+		expect(res.status).toBe(200);
+		expect(res.body.results.map((r: any) => r.status)).toEqual(['accepted', 'rejected']);
+		expect(res.body.results[1].error).toBe('data: this ingest key sends for center "HC2" only; this event belongs to center "HC1"');
+		// A key of one center may not rewrite the org data of all.
+		const org = server.cli('key', 'create', '--name', 'org-hc2', '--types', 'org', '--center', 'HC2');
+		expect(org.code).not.toBe(0);
+		expect(org.stderr + org.stdout).toMatch(/may not send org data/);
+	});
+
 	it('redirects after sign-in only to a path of this site', async () => {
 		const u = createUser(server, 'leader-r', ['leader']);
 		const evil = ['/\t/evil.example/x', '/\n/evil.example', '//evil.example', '/\\evil.example', 'https://evil.example/', '/%5Cevil.example', ' /\t\\evil.example', 'javascript:alert(1)', '/\r\nSet-Cookie: a=b'];

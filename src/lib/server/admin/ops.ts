@@ -27,9 +27,16 @@ export interface OpsContext {
 /** Records one action; `db` is the executor to write with (a transaction when the change is one). */
 export type AuditFn = (action: string, target?: string | null, detail?: Record<string, unknown> | null, db?: Executor) => Promise<void>;
 
-export async function createIngestKey(ctx: OpsContext, audit: AuditFn, name: string, types: string[]): Promise<string> {
-	const { key } = await ctx.credentials.createKey(name, types);
-	await audit('ingest_key.create', name, { types });
+/** Scope codes must exist in the org. */
+function checkScope(ctx: OpsContext, scope: DisplayToken['scope']): void {
+	if (scope.kind === 'center' && !ctx.org().centers.has(scope.code)) throw new CredentialError(`--center: unknown center "${scope.code}"`);
+	if (scope.kind === 'region' && !ctx.org().regions.has(scope.code)) throw new CredentialError(`--region: unknown region "${scope.code}"`);
+}
+
+export async function createIngestKey(ctx: OpsContext, audit: AuditFn, name: string, types: string[], scope: DisplayToken['scope'] = { kind: 'all' }): Promise<string> {
+	checkScope(ctx, scope);
+	const { key } = await ctx.credentials.createKey(name, types, scope);
+	await audit('ingest_key.create', name, { types, scope });
 	return key;
 }
 
@@ -39,10 +46,8 @@ export async function revokeIngestKey(ctx: OpsContext, audit: AuditFn, name: str
 	return ok;
 }
 
-/** Scope codes must exist in the org. */
 export async function createDisplayToken(ctx: OpsContext, audit: AuditFn, name: string, scope: DisplayToken['scope']): Promise<string> {
-	if (scope.kind === 'center' && !ctx.org().centers.has(scope.code)) throw new CredentialError(`--center: unknown center "${scope.code}"`);
-	if (scope.kind === 'region' && !ctx.org().regions.has(scope.code)) throw new CredentialError(`--region: unknown region "${scope.code}"`);
+	checkScope(ctx, scope);
 	const { token } = await ctx.credentials.createToken(name, scope);
 	await audit('display_token.create', name, { scope });
 	return token;

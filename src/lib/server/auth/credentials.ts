@@ -20,7 +20,12 @@ export interface IngestKey {
 	id: number;
 	name: string;
 	types: string[];
+	/** Whose events it may send: a hall's own machines are given their center. */
+	scope: DisplayToken['scope'];
 }
+
+const scopeOfRow = (row: { scopeKind: string; scopeCode: string | null }): DisplayToken['scope'] =>
+	row.scopeKind === 'all' || !row.scopeCode ? { kind: 'all' } : { kind: row.scopeKind as 'center' | 'region', code: row.scopeCode };
 
 export interface DisplayToken {
 	id: number;
@@ -59,12 +64,18 @@ export class Credentials {
 
 	constructor(private db: Database) {}
 
-	async createKey(name: string, types: string[]): Promise<{ key: string; record: IngestKey }> {
+	async createKey(name: string, types: string[], scope: DisplayToken['scope'] = { kind: 'all' }): Promise<{ key: string; record: IngestKey }> {
 		checkName(name);
+		// Org data names every center: a key limited to one may not rewrite the others'.
+		if (scope.kind !== 'all' && types.some((t) => t === 'org' || t === '*'))
+			throw new CredentialError(`--types: a key limited to ${scope.kind} "${scope.code}" may not send org data ("org" or "*"); give it event types only`);
 		const key = secret('hwk');
 		try {
-			const [row] = await this.db.insert(ingestKeys).values({ name, keyHash: sha256(key), types }).returning();
-			return { key, record: { id: row.id, name: row.name, types: row.types } };
+			const [row] = await this.db
+				.insert(ingestKeys)
+				.values({ name, keyHash: sha256(key), types, scopeKind: scope.kind, scopeCode: scope.kind === 'all' ? null : scope.code })
+				.returning();
+			return { key, record: { id: row.id, name: row.name, types: row.types, scope: scopeOfRow(row) } };
 		} catch (err) {
 			if (/duplicate key|unique/i.test(String((err as Error).message) + String((err as { cause?: Error }).cause?.message)))
 				throw new CredentialError(`an active ingest key named "${name}" exists: revoke it first or choose another name`);
@@ -85,7 +96,7 @@ export class Credentials {
 
 	async listKeys() {
 		return this.db
-			.select({ name: ingestKeys.name, types: ingestKeys.types, createdAt: ingestKeys.createdAt, revokedAt: ingestKeys.revokedAt, lastUsedAt: ingestKeys.lastUsedAt })
+			.select({ name: ingestKeys.name, types: ingestKeys.types, scopeKind: ingestKeys.scopeKind, scopeCode: ingestKeys.scopeCode, createdAt: ingestKeys.createdAt, revokedAt: ingestKeys.revokedAt, lastUsedAt: ingestKeys.lastUsedAt })
 			.from(ingestKeys)
 			.orderBy(ingestKeys.id);
 	}
@@ -97,7 +108,7 @@ export class Credentials {
 		const hit = this.keyCache.get(hash);
 		if (hit && hit.until > now) return hit.key;
 		const [row] = await this.db.select().from(ingestKeys).where(and(eq(ingestKeys.keyHash, hash), isNull(ingestKeys.revokedAt)));
-		const key = row ? { id: row.id, name: row.name, types: row.types } : null;
+		const key = row ? { id: row.id, name: row.name, types: row.types, scope: scopeOfRow(row) } : null;
 		if (this.keyCache.size > 1000) this.keyCache.clear();
 		this.keyCache.set(hash, { key, until: now + CACHE_MS });
 		if (key) this.touch('k' + key.id, () => this.db.update(ingestKeys).set({ lastUsedAt: new Date() }).where(eq(ingestKeys.id, key.id)));
@@ -151,13 +162,7 @@ export class Credentials {
 		const hit = this.tokenCache.get(hash);
 		if (hit && hit.until > now) return hit.token;
 		const [row] = await this.db.select().from(displayTokens).where(and(eq(displayTokens.tokenHash, hash), isNull(displayTokens.revokedAt)));
-		const token: DisplayToken | null = row
-			? {
-					id: row.id,
-					name: row.name,
-					scope: row.scopeKind === 'all' || !row.scopeCode ? { kind: 'all' } : { kind: row.scopeKind as 'center' | 'region', code: row.scopeCode }
-				}
-			: null;
+		const token: DisplayToken | null = row ? { id: row.id, name: row.name, scope: scopeOfRow(row) } : null;
 		if (this.tokenCache.size > 1000) this.tokenCache.clear();
 		this.tokenCache.set(hash, { token, until: now + CACHE_MS });
 		if (token) this.touch('t' + token.id, () => this.db.update(displayTokens).set({ lastUsedAt: new Date() }).where(eq(displayTokens.id, token.id)));

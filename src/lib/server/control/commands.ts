@@ -8,7 +8,7 @@ import type { Role } from '../../domain/roles';
 import { AccountError, Accounts } from '../auth/accounts';
 import { SessionStore } from '../auth/session';
 import { audit } from '../audit';
-import { CredentialError, parseTypePatterns, type Credentials } from '../auth/credentials';
+import { CredentialError, parseTypePatterns, type Credentials, type DisplayToken } from '../auth/credentials';
 import type { Database } from '../db/client';
 import { quarantine } from '../db/schema';
 import type { IngestService } from '../ingest/service';
@@ -60,8 +60,19 @@ const str = (args: Args, name: string, required = true): string | undefined => {
 	return undefined;
 };
 
+/** `--center CODE` or `--region CODE` (not both), else every center. */
+function scopeArgs(args: Args): DisplayToken['scope'] {
+	const center = str(args, 'center', false);
+	const region = str(args, 'region', false);
+	if (center && region) throw new UsageError('give --center or --region, not both');
+	return center ? { kind: 'center', code: center } : region ? { kind: 'region', code: region } : { kind: 'all' };
+}
+
+const scopeText = (scope: DisplayToken['scope']) => (scope.kind === 'all' ? 'all centers' : `${scope.kind} ${scope.code}`);
+
 export const USAGE = `Usage:
-  npm run key -- create --name NAME --types 'queue.*,window.*'   (types: event-type prefixes, "org", or "*")
+  npm run key -- create --name NAME --types 'queue.*,window.*' [--center CODE | --region CODE]
+        (types: event-type prefixes, "org", or "*"; a key of one center or region sends its events only)
   npm run key -- revoke --name NAME
   npm run key -- list
   npm run token -- create --name NAME [--center CODE | --region CODE]
@@ -83,8 +94,9 @@ export async function runCommand(ctx: CommandContext, group: string, argv: strin
 			case 'key create': {
 				const name = str(args, 'name')!;
 				const types = parseTypePatterns(str(args, 'types')!);
-				const key = await createIngestKey(ctx, log, name, types);
-				return { lines: [`Ingest key "${name}" created for ${types.join(', ')}. It is shown once; store it now:`, key] };
+				const scope = scopeArgs(args);
+				const key = await createIngestKey(ctx, log, name, types, scope);
+				return { lines: [`Ingest key "${name}" created for ${types.join(', ')} (${scopeText(scope)}). It is shown once; store it now:`, key] };
 			}
 			case 'key revoke': {
 				const name = str(args, 'name')!;
@@ -95,18 +107,15 @@ export async function runCommand(ctx: CommandContext, group: string, argv: strin
 				const keys = await ctx.credentials.listKeys();
 				return {
 					lines: keys.length
-						? keys.map((k) => `${k.name}\t${k.types.join(',')}\t${k.revokedAt ? 'revoked ' + k.revokedAt.toISOString() : 'active'}\tlast used ${k.lastUsedAt?.toISOString() ?? 'never'}`)
+						? keys.map((k) => `${k.name}\t${k.types.join(',')}\t${k.scopeKind}${k.scopeCode ? ' ' + k.scopeCode : ''}\t${k.revokedAt ? 'revoked ' + k.revokedAt.toISOString() : 'active'}\tlast used ${k.lastUsedAt?.toISOString() ?? 'never'}`)
 						: ['No ingest keys.']
 				};
 			}
 			case 'token create': {
 				const name = str(args, 'name')!;
-				const center = str(args, 'center', false);
-				const region = str(args, 'region', false);
-				if (center && region) throw new UsageError('give --center or --region, not both');
-				const scope = center ? { kind: 'center' as const, code: center } : region ? { kind: 'region' as const, code: region } : { kind: 'all' as const };
+				const scope = scopeArgs(args);
 				const token = await createDisplayToken(ctx, log, name, scope);
-				return { lines: [`Display token "${name}" created (${center ? 'center ' + center : region ? 'region ' + region : 'all centers'}). Shown once:`, token] };
+				return { lines: [`Display token "${name}" created (${scopeText(scope)}). Shown once:`, token] };
 			}
 			case 'token revoke': {
 				const name = str(args, 'name')!;

@@ -75,6 +75,9 @@ export const ingestKeys = pgTable(
 		name: text('name').notNull(),
 		keyHash: text('key_hash').notNull(),
 		types: jsonb('types').$type<string[]>().notNull(),
+		/** The center or region whose events this key may send (a hall's queue machine: its center); `all` by default. */
+		scopeKind: text('scope_kind').notNull().default('all'),
+		scopeCode: text('scope_code'),
 		createdAt: ts('created_at').notNull().defaultNow(),
 		revokedAt: ts('revoked_at'),
 		lastUsedAt: ts('last_used_at')

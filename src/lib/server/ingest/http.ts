@@ -110,7 +110,7 @@ export async function handleEventsPost(rt: Runtime, request: Request): Promise<R
 				return fail(403, `type: this ingest key may not send "${type}" (it may send ${key.types.join(', ')})`);
 			raws = [body];
 		} else return fail(400, 'body: expected one event object (with "type") or {"events": [...]}');
-		const res = await rt.ingest.ingest(key.name, raws, key.types);
+		const res = await rt.ingest.ingest(key.name, raws, key.types, { scope: key.scope });
 		return json(200, res);
 	} catch (err) {
 		if (err instanceof ShuttingDownError) return fail(503, err.message, { 'retry-after': '5', connection: 'close' });

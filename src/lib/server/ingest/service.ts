@@ -8,7 +8,9 @@ import { parseEvent, type HallEvent } from '../../domain/catalog';
 import { storableCopy, storableProblem, storableText } from '../../domain/storable';
 import type { OrgIndex } from '../../domain/org';
 import type { DerivedEvent, PlacedEvent } from '../../domain/projection';
+import type { Scope } from '../../domain/snapshot';
 import { typeAllowed } from '../auth/credentials';
+import { Reach } from '../auth/reach';
 import type { Database } from '../db/client';
 import { appendEvents, type AppendInput } from '../db/log';
 import { ingestKeys, quarantine } from '../db/schema';
@@ -48,6 +50,15 @@ export class ShuttingDownError extends Error {
 	}
 }
 
+export interface IngestOptions {
+	/** Derived events of the system (the deadline judge). */
+	allowSystem?: boolean;
+	/** Keep rejected events in the quarantine (default true). */
+	quarantine?: boolean;
+	/** The sending key's center or region; events placed elsewhere are rejected. */
+	scope?: Scope;
+}
+
 export class IngestService {
 	private readonly now: () => number;
 	private inflight = 0;
@@ -67,13 +78,15 @@ export class IngestService {
 
 	/**
 	 * Ingest a request's events for `sender`. `allowedTypes` are the key's type patterns
-	 * (null: any non-system type, for trusted in-process senders like the console).
+	 * (null: any non-system type, for trusted in-process senders like the console); `scope` the
+	 * key's center or region: an event placed elsewhere is rejected (a hall's machines send for
+	 * their hall only).
 	 */
 	async ingest(
 		sender: string,
 		raws: unknown[],
 		allowedTypes: string[] | null,
-		opts: { allowSystem?: boolean; quarantine?: boolean } = {}
+		opts: IngestOptions = {}
 	): Promise<IngestResponse> {
 		if (this.draining) throw new ShuttingDownError();
 		this.inflight++;
@@ -84,14 +97,10 @@ export class IngestService {
 		}
 	}
 
-	private async ingestNow(
-		sender: string,
-		raws: unknown[],
-		allowedTypes: string[] | null,
-		opts: { allowSystem?: boolean; quarantine?: boolean }
-	): Promise<IngestResponse> {
+	private async ingestNow(sender: string, raws: unknown[], allowedTypes: string[] | null, opts: IngestOptions): Promise<IngestResponse> {
 		const now = this.now();
 		const org = this.deps.org();
+		const reach = opts.scope && opts.scope.kind !== 'all' ? Reach.of(opts.scope, org) : null;
 		const results: EventResult[] = new Array(raws.length);
 		const toStore: AppendInput[] = [];
 		const storeIndex: number[] = [];
@@ -132,8 +141,14 @@ export class IngestService {
 				results[index] = { id: event.id, status: 'duplicate', error: `id: repeats the id of event ${first} in this batch; counted once` };
 				return;
 			}
+			const place = org.place(event);
+			if (reach && !reach.place(place)) {
+				const where = place.centerCode ? `center "${place.centerCode}"` : place.regionCode ? `region "${place.regionCode}"` : 'no center or region';
+				rejected.push({ index, raw, id: event.id, type: event.type, error: `data: this ingest key sends for ${reach.scope.kind} "${'code' in reach.scope ? reach.scope.code : ''}" only; this event belongs to ${where}` });
+				return;
+			}
 			seenInRequest.set(event.id, index);
-			toStore.push({ event, place: org.place(event) });
+			toStore.push({ event, place });
 			storeIndex.push(index);
 		});
 
@@ -202,7 +217,7 @@ export class IngestService {
 			// Still as that sender: an event its key may not send stays rejected (senders without a key,
 			// like the console or the simulator, keep their in-process rights).
 			const [key] = await this.deps.db
-				.select({ types: ingestKeys.types })
+				.select({ types: ingestKeys.types, scopeKind: ingestKeys.scopeKind, scopeCode: ingestKeys.scopeCode })
 				.from(ingestKeys)
 				.where(eq(ingestKeys.name, sender))
 				.orderBy(desc(ingestKeys.id))
@@ -210,7 +225,8 @@ export class IngestService {
 			for (let i = 0; i < list.length; i += 1000) {
 				const chunk = list.slice(i, i + 1000);
 				// Replayed without the quarantine write: a still-bad event stays in its row.
-				const res = await this.ingest(sender, chunk.map((r) => r.body), key?.types ?? null, { quarantine: false });
+				const scope = key?.scopeCode && key.scopeKind !== 'all' ? { kind: key.scopeKind as 'center' | 'region', code: key.scopeCode } : undefined;
+				const res = await this.ingest(sender, chunk.map((r) => r.body), key?.types ?? null, { quarantine: false, scope });
 				await this.deps.db.transaction(async (tx) => {
 					for (let j = 0; j < chunk.length; j++) {
 						const r = res.results[j];

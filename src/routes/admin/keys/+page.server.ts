@@ -2,6 +2,7 @@ import { EVENT_TYPES, SYSTEM_EVENT_TYPES } from '$lib/domain/catalog';
 import { consoleOps, refuse, type FieldError } from '$lib/server/admin/console';
 import { createDisplayToken, createIngestKey, revokeDisplayToken, revokeIngestKey } from '$lib/server/admin/ops';
 import { CredentialError, NAME_RE, parseTypePatterns, type DisplayToken } from '$lib/server/auth/credentials';
+import type { OrgIndex } from '$lib/domain/org';
 import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -16,10 +17,10 @@ export const load: PageServerLoad = async () => {
 	// Active first, then the newest revoked.
 	const order = <T extends { revokedAt: Date | null }>(list: T[]) => [...list.filter((x) => !x.revokedAt), ...list.filter((x) => x.revokedAt).reverse()];
 	return {
-		keys: order(keys).map((k) => ({ name: k.name, types: k.types, createdAt: iso(k.createdAt), lastUsedAt: iso(k.lastUsedAt), revokedAt: iso(k.revokedAt) })),
+		keys: order(keys).map((k) => ({ name: k.name, types: k.types, scope: scopeValueOf(k), createdAt: iso(k.createdAt), lastUsedAt: iso(k.lastUsedAt), revokedAt: iso(k.revokedAt) })),
 		tokens: order(tokens).map((t) => ({
 			name: t.name,
-			scope: t.scopeKind === 'all' || !t.scopeCode ? 'all' : `${t.scopeKind}:${t.scopeCode}`,
+			scope: scopeValueOf(t),
 			createdAt: iso(t.createdAt),
 			lastUsedAt: iso(t.lastUsedAt),
 			revokedAt: iso(t.revokedAt)
@@ -29,6 +30,19 @@ export const load: PageServerLoad = async () => {
 		regions: [...org.regions.values()].map((r) => ({ code: r.code, name: r.name }))
 	};
 };
+
+const scopeValueOf = (x: { scopeKind: string; scopeCode: string | null }) => (x.scopeKind === 'all' || !x.scopeCode ? 'all' : `${x.scopeKind}:${x.scopeCode}`);
+
+/** The form's `scope` (`all`, `center:CODE`, `region:CODE`), checked against the org. */
+function scopeOf(value: string, org: OrgIndex): { scope: DisplayToken['scope']; error: FieldError | null } {
+	const [kind, ...rest] = value.split(':');
+	const code = rest.join(':');
+	if (kind === 'center' || kind === 'region') {
+		const known = kind === 'center' ? org.centers.has(code) : org.regions.has(code);
+		return { scope: { kind, code }, error: known ? null : { key: kind === 'center' ? 'errCenter' : 'errRegion', params: { value: code } } };
+	}
+	return { scope: { kind: 'all' }, error: kind === 'all' ? null : { key: 'errScope', params: { value } } };
+}
 
 function nameProblem(name: string): FieldError | null {
 	if (!name) return { key: 'errRequired' };
@@ -44,10 +58,14 @@ export const actions: Actions = {
 		const name = String(form.get('name') ?? '').trim();
 		const ticked = form.getAll('types').map(String);
 		const more = String(form.get('moreTypes') ?? '').trim();
-		const values = { name, types: ticked, moreTypes: more };
+		const scopeValue = String(form.get('scope') ?? 'all');
+		const values = { name, types: ticked, moreTypes: more, scope: scopeValue };
 		const errors: Record<string, FieldError> = {};
 		const bad = nameProblem(name);
 		if (bad) errors.name = bad;
+		const { ctx, audit } = consoleOps(event);
+		const { scope, error: scopeError } = scopeOf(scopeValue, ctx.org());
+		if (scopeError) errors.scope = scopeError;
 		let types: string[] = [];
 		try {
 			types = parseTypePatterns([...ticked, more].filter(Boolean).join(','));
@@ -56,11 +74,11 @@ export const actions: Actions = {
 			const m = /"([^"]+)" is not a type/.exec(err.message);
 			errors.types = m ? { key: 'errType', params: { value: m[1] } } : { key: 'errTypesRequired' };
 		}
+		if (scope.kind !== 'all' && types.some((t) => t === 'org' || t === '*')) errors.types = { key: 'errScopedOrg' };
 		if (Object.keys(errors).length) return refuse('createKey', errors, values);
-		const { ctx, audit } = consoleOps(event);
 		try {
-			const secret = await createIngestKey(ctx, audit, name, [...new Set(types)]);
-			return { created: { kind: 'key' as const, name, secret } };
+			const secret = await createIngestKey(ctx, audit, name, [...new Set(types)], scope);
+			return { created: { kind: 'key' as const, name, secret, scope: scopeValue } };
 		} catch (err) {
 			if (taken(err)) return refuse('createKey', { name: { key: 'errKeyTaken', params: { value: name } } }, values);
 			throw err;
@@ -75,15 +93,9 @@ export const actions: Actions = {
 		const errors: Record<string, FieldError> = {};
 		const bad = nameProblem(name);
 		if (bad) errors.name = bad;
-		const [kind, ...rest] = scopeValue.split(':');
-		const code = rest.join(':');
 		const { ctx, audit } = consoleOps(event);
-		let scope: DisplayToken['scope'] = { kind: 'all' };
-		if (kind === 'center' || kind === 'region') {
-			scope = { kind, code };
-			const known = kind === 'center' ? ctx.org().centers.has(code) : ctx.org().regions.has(code);
-			if (!known) errors.scope = { key: kind === 'center' ? 'errCenter' : 'errRegion', params: { value: code } };
-		} else if (kind !== 'all') errors.scope = { key: 'errScope', params: { value: scopeValue } };
+		const { scope, error: scopeError } = scopeOf(scopeValue, ctx.org());
+		if (scopeError) errors.scope = scopeError;
 		if (Object.keys(errors).length) return refuse('createToken', errors, values);
 		try {
 			const secret = await createDisplayToken(ctx, audit, name, scope);
