@@ -9,12 +9,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type net from 'node:net';
-import { sql } from 'drizzle-orm';
-import { dayKey } from '../domain/time';
 import type { OrgIndex } from '../domain/org';
-import { dueDerivedEvents, prune } from '../domain/projection';
-import { dueRuleCards } from '../domain/rules';
 import { Credentials, CREDENTIALS_CHANNEL } from './auth/credentials';
 import { CardDesk } from './supervision/cards';
 import { PresenceRounds } from './supervision/rounds';
@@ -35,6 +30,9 @@ import { handleUpgrade } from './live/upgrade';
 import { Projector } from './live/projector';
 import { loadOrg, ORG_CHANNEL } from './org/store';
 import { ensureRuleSettings, loadRulesConfig, RULES_CHANNEL, type RulesConfig } from './rules/settings';
+import { checkHealth } from './health';
+import { SharedSetting } from './shared-setting';
+import { WriterLoops } from './writer';
 import { DemoRunner } from './sim/runner';
 import { HotlineDesk } from './hotline/desk';
 import { HotlineTickets } from './hotline/tickets';
@@ -108,17 +106,17 @@ export function startRuntime(config: Config, log: (msg: string) => void = (m) =>
 }
 
 async function boot(config: Config, log: (msg: string) => void): Promise<Runtime> {
-	const handle = await openDatabase({
-		databaseUrl: config.databaseUrl,
-		dataDir: config.dataDir,
-		migrationsFolder: path.join(config.rootDir, 'drizzle')
-	});
+	const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrationsFolder: path.join(config.rootDir, 'drizzle') });
 	log(`database: ${describeDatabase(config)}, migrations applied`);
 	const db = handle.db;
-	let org = await loadOrg(db);
+	const pg = handle.kind === 'postgres';
 	await ensureRuleSettings(db, Date.now());
-	let rules = await loadRulesConfig(db);
-	if (rules.errors.length) log(`card rules settings: ${rules.errors.join('; ')} (defaults used there)`);
+	const orgSetting = await SharedSetting.open(handle, ORG_CHANNEL, () => loadOrg(db));
+	const rulesSetting = await SharedSetting.open(handle, RULES_CHANNEL, () => loadRulesConfig(db));
+	const org = () => orgSetting.get();
+	const rules = () => rulesSetting.get();
+	if (rules().errors.length) log(`card rules settings: ${rules().errors.join('; ')} (defaults used there)`);
+
 	const credentials = new Credentials(db);
 	const sessions = new SessionStore(db, { lifetimeDays: config.sessionDays });
 	const sessionSockets = new SessionSockets((ids) => sessions.stillValid(ids));
@@ -130,215 +128,83 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 		lockMs: config.loginLockMinutes * 60_000,
 		maxDelayMs: 4000
 	});
-	let leader = await handle.tryLeadership();
 
-	const projector = new Projector(db, { org: () => org, log });
+	const leader = await handle.tryLeadership();
+	const projector = new Projector(db, { org, log });
 	await projector.restore(leader);
-
-	const hub = new Hub({ state: () => projector.state, org: () => org, scoring: () => rules.scoring, flushMs: config.streamFlushMs, heartbeatMs: config.heartbeatMs });
+	const hub = new Hub({ state: () => projector.state, org, scoring: () => rules().scoring, flushMs: config.streamFlushMs, heartbeatMs: config.heartbeatMs });
 	projector.onApplied((events) => hub.onApplied(events));
 	// Resumes (`since=`) across a restart: the ring starts with the log's recent events, not empty.
 	hub.onApplied((await readAfter(db, Math.max(0, projector.seq - RING_PRELOAD), RING_PRELOAD)).filter((e) => e.seq <= projector.seq));
 
-	const ingest = new IngestService({
-		db,
-		org: () => org,
-		onCommitted: (e) => projector.submit(e),
-		notify: handle.kind === 'postgres',
-		durable: () => handle.flushCommits()
-	});
-	const terminals = new TerminalService({ state: () => projector.state, org: () => org, ingest });
+	const ingest = new IngestService({ db, org, onCommitted: (e) => projector.submit(e), notify: pg, durable: () => handle.flushCommits() });
+	const terminals = new TerminalService({ state: () => projector.state, org, ingest });
 	// Who has a terminal open, and which walls are connected, is shared through the database
 	// (a round may start on any instance; the admin console lists and reloads every wall).
-	const instanceId = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 	const presence = new InstancePresence({
 		db,
-		instanceId,
+		instanceId: `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
 		local: () => ({ terminals: [...terminalHub.connectedStaff()], walls: hub.listClients() }),
 		staleMs: 3 * config.heartbeatMs
 	});
-	const syncPresence = () => {
-		if (!stopping) void presence.sync().catch(() => {});
-	};
-	const walls = new WallRegistry({ db, presence, local: hub, notify: handle.kind === 'postgres' });
+	let stopping = false;
+	const syncPresence = () => void (stopping ? null : presence.sync().catch(() => {}));
+	const walls = new WallRegistry({ db, presence, local: hub, notify: pg });
 	// A terminal connecting or leaving is written at once (a round may start on another instance).
-	const terminalHub = new TerminalHub(terminals, () => org, config.streamFlushMs, config.heartbeatMs, syncPresence);
-	const rounds = new PresenceRounds({ db, state: () => projector.state, org: () => org, ingest, connected: () => presence.connectedStaff() });
-	const cardDesk = new CardDesk({ db, state: () => projector.state, org: () => org, ingest });
+	const terminalHub = new TerminalHub(terminals, org, config.streamFlushMs, config.heartbeatMs, syncPresence);
 	projector.onApplied((events) => terminalHub.onApplied(events));
+	const rounds = new PresenceRounds({ db, state: () => projector.state, org, ingest, connected: () => presence.connectedStaff() });
+	const cardDesk = new CardDesk({ db, state: () => projector.state, org, ingest });
 	// Hotline tickets as they stand: the writer writes them in batches; at start-up it first reads
 	// the log after the table's watermark (events committed while it was down or by another writer).
-	const hotline = new HotlineTickets({ db, org: () => org, isLeader: () => leader, log });
+	const hotline: HotlineTickets = new HotlineTickets({ db, org, isLeader: (): boolean => writer.isLeader(), log });
 	projector.onApplied((events) => hotline.onApplied(events));
 	if (leader) void hotline.catchUp().catch(() => {});
-	const hotlineDesk = new HotlineDesk({ db, org: () => org, ingest, tickets: hotline, calendar: () => rules.calendar });
-	/** Derived ids that came back duplicate or rejected (bounded). */
-	const derivedSettled = new Set<string>();
-	const settle = (id: string) => {
-		if (derivedSettled.size >= 100_000) derivedSettled.clear();
-		derivedSettled.add(id);
-	};
+	const hotlineDesk = new HotlineDesk({ db, org, ingest, tickets: hotline, calendar: () => rules().calendar });
+	const writer = new WriterLoops({ handle, config, projector, ingest, rounds, hotline, org, rules, log }, leader);
 
-	const reloadOrg = async () => {
-		org = await loadOrg(db);
-		derivedSettled.clear();
+	// One path for a new org or new rules, whether saved here or announced by another instance.
+	orgSetting.onChange(() => {
+		writer.forgetSettled();
 		hub.orgChanged();
-		if (handle.kind === 'postgres') await db.execute(sql`select pg_notify(${ORG_CHANNEL}, '')`);
-	};
-	const reloadRules = async () => {
-		rules = await loadRulesConfig(db);
-		derivedSettled.clear();
+	});
+	rulesSetting.onChange(() => {
+		writer.forgetSettled();
 		hub.figuresChanged();
-		if (handle.kind === 'postgres') await db.execute(sql`select pg_notify(${RULES_CHANNEL}, '')`);
-	};
-
+	});
 	const unlisten: Array<() => Promise<void>> = [];
-	if (handle.kind === 'postgres') {
+	if (pg) {
+		// A notification lost while reconnecting is caught up by the writer loops' slow poll of the head.
 		unlisten.push(await handle.listen(LOG_CHANNEL, (payload) => projector.notifyHead(Number(payload))));
-		unlisten.push(
-			await handle.listen(ORG_CHANNEL, () => {
-				void loadOrg(db).then((o) => {
-					org = o;
-					derivedSettled.clear();
-					hub.orgChanged();
-				});
-			})
-		);
+		unlisten.push(await orgSetting.listen(log), await rulesSetting.listen(log));
 		unlisten.push(await handle.listen(CREDENTIALS_CHANNEL, () => credentials.clearCaches()));
 		unlisten.push(await handle.listen(WALLS_CHANNEL, (payload) => walls.onNotify(payload)));
-		unlisten.push(
-			await handle.listen(RULES_CHANNEL, () => {
-				void loadRulesConfig(db).then((r) => {
-					rules = r;
-					derivedSettled.clear();
-					hub.figuresChanged();
-				});
-			})
-		);
-		// A notification lost while reconnecting is caught up by a slow poll of the head.
 	}
 
-	const timers: Array<ReturnType<typeof setInterval>> = [];
-	let stopping = false;
-
-	// Deadline judge (writer only): presence checks, cases and hotline tickets past due, and the
-	// cards the switched-on rules issue for what is already judged.
-	const derivePending = new Set<string>();
-	let deriving = false;
-	const derive = async () => {
-		if (!leader || deriving || stopping) return;
-		deriving = true;
-		try {
-			const now = Date.now();
-			const due = [
-				...dueDerivedEvents(projector.state, now),
-				...dueRuleCards(projector.state, now, { settings: rules.settings, calendar: rules.calendar, org })
-			].filter((d) => !derivePending.has(d.id) && !derivedSettled.has(d.id));
-			if (!due.length) return;
-			for (const d of due) derivePending.add(d.id);
-			try {
-				for (let i = 0; i < due.length; i += 1000) {
-					const res = await ingest.appendDerived(due.slice(i, i + 1000));
-					// Stored before (its effect since pruned) or refused (e.g. its staff member left the org
-					// data): not offered again every second; an org or rules reload tries once more.
-					for (const r of res.results) if (r.status !== 'accepted') settle(r.id);
-				}
-			} finally {
-				for (const d of due) derivePending.delete(d.id);
-			}
-		} catch (err) {
-			log(`deadline judge: ${(err as Error).message}`);
-		} finally {
-			deriving = false;
-		}
-	};
-	timers.push(setInterval(derive, config.deriveEveryMs));
-
-	// Checkpoint + rollups (writer only), by time or by volume.
-	let lastCheckpoint = Date.now();
-	let lastFollowerPrune = Date.now();
-	const checkpoint = async (force = false) => {
-		if (!leader) {
-			// Followers keep no dirty deltas but must not grow either: drop what no figure reads.
-			if (Date.now() - lastFollowerPrune > 60_000) {
-				lastFollowerPrune = Date.now();
-				prune(projector.state, dayKey(Date.now(), org.timezoneOf(null)));
-			}
-			return;
-		}
-		const dueByTime = Date.now() - lastCheckpoint >= config.checkpointEveryMs;
-		const dueByVolume = projector.eventsPendingCheckpoint() >= config.checkpointEveryEvents;
-		if (!projector.checkpointDue || (!force && !dueByTime && !dueByVolume)) return;
-		lastCheckpoint = Date.now();
-		try {
-			await projector.checkpoint();
-			await handle.sweep();
-		} catch (err) {
-			log(`checkpoint failed (will retry): ${(err as Error).message}`);
-		}
-	};
-	timers.push(setInterval(() => void checkpoint(), 500));
-	// The presence-check scheduler (writer only): planned rounds are claimed by id, so issued once.
-	timers.push(
-		setInterval(() => {
-			if (leader && !stopping) void rounds.tick().then((ids) => ids.length && log(`presence rounds started: ${ids.join(', ')}`)).catch((err) => log(`presence scheduler: ${(err as Error).message}`));
-		}, 20_000)
-	);
-	// This instance's terminals and walls, for the rounds, admin console and CLI of any instance.
+	writer.start();
+	// This instance's terminals and walls for every instance; sockets of ended sessions close by the
+	// next heartbeat; expired sessions are swept hourly (validation refuses them anyway).
 	syncPresence();
-	timers.push(setInterval(syncPresence, config.heartbeatMs));
-	// Sockets of sessions that ended (signed out, expired, account disabled or changed) close by the next heartbeat.
-	timers.push(setInterval(() => void sessionSockets.sweep().catch(() => {}), config.heartbeatMs));
-	// Expired sessions: validation refuses them anyway; the sweep keeps the table small.
-	const sweepSessions = () => void sessions.sweep().catch(() => {});
-	timers.push(setInterval(sweepSessions, 60 * 60_000));
+	const timers = [
+		setInterval(syncPresence, config.heartbeatMs),
+		setInterval(() => void sessionSockets.sweep().catch(() => {}), config.heartbeatMs),
+		setInterval(() => void sessions.sweep().catch(() => {}), 60 * 60_000)
+	];
 
-	// PostgreSQL: followers try to become the writer; everyone polls the head as a safety net.
-	if (handle.kind === 'postgres') {
-		timers.push(
-			setInterval(async () => {
-				try {
-					if (!leader && (await handle.tryLeadership())) {
-						leader = true;
-						// Chained now, before any batch this writer queues: the rows first catch up with the log
-						// (events the previous writer applied but had not written), then new batches fold on them.
-						void hotline.catchUp().catch(() => {});
-						log('this instance is now the writer (checkpoints, deadline judge)');
-						// Swapped in consistently (see Projector.restore): clients keep their deltas, no resync.
-						await projector.restore(true);
-					}
-					const r = await db.execute(sql`select seq from log_head where id = 1`);
-					const rows = Array.isArray(r) ? r : (r as { rows: Array<{ seq: string }> }).rows;
-					projector.notifyHead(Number((rows[0] as { seq: string }).seq));
-				} catch {
-					/* database away: /healthz says so */
-				}
-			}, 5000)
-		);
-	}
+	const reloadOrg = () => orgSetting.reload();
+	const demo = config.simulate === 'off' ? null : await DemoRunner.prepare({ db, config, credentials, ingest, reloadOrg, org, log, embedded: !pg });
+	demo?.start();
+	const commandContext = (actor: string): CommandContext => ({ db, credentials, ingest, org, walls, actor });
+	const control = !pg && config.controlSocket ? await serveControl(config.dataDir, (req) => runCommand(commandContext(`cli:${req.actor}`), req.group, req.argv)) : null;
+	const startedAt = Date.now();
 
-	// Demo center + simulator.
-	let demo: DemoRunner | null = null;
-	if (config.simulate !== 'off') {
-		demo = await DemoRunner.prepare({ db, config, credentials, ingest, reloadOrg, org: () => org, log, embedded: handle.kind === 'pglite' });
-		if (demo) demo.start();
-	}
-
-	let rt!: Runtime;
-	const commandContext = (actor: string): CommandContext => ({ db, credentials, ingest, org: () => org, walls, actor });
-
-	let control: net.Server | null = null;
-	if (handle.kind === 'pglite' && config.controlSocket) {
-		control = await serveControl(config.dataDir, (req) => runCommand(commandContext(`cli:${req.actor}`), req.group, req.argv));
-	}
-
-	rt = {
+	const rt: Runtime = {
 		config,
 		handle,
-		org: () => org,
+		org,
 		reloadOrg,
-		rules: () => rules,
-		reloadRules,
+		rules,
+		reloadRules: () => rulesSetting.reload(),
 		credentials,
 		sessions,
 		accounts,
@@ -352,33 +218,12 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 		cardDesk,
 		hotline,
 		hotlineDesk,
-		isLeader: () => leader,
+		isLeader: () => writer.isLeader(),
 		sessionSockets,
 		demo,
-		startedAt: Date.now(),
-		handleUpgrade: (req, socket, head) => handleUpgrade({ sessions, credentials, org: () => org, hub, terminalHub, sessionSockets, origin: config.origin }, req, socket, head),
-		async health() {
-			try {
-				await Promise.race([
-					db.execute(sql`select 1`),
-					new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 2000))
-				]);
-				return {
-					ok: true,
-					detail: {
-						status: 'ok',
-						database: handle.kind,
-						seq: projector.seq,
-						writer: leader,
-						clients: hub.clientCount,
-						uptimeSec: Math.round((Date.now() - rt.startedAt) / 1000),
-						today: dayKey(Date.now(), org.timezoneOf(null))
-					}
-				};
-			} catch {
-				return { ok: false, detail: { status: 'database unavailable', database: handle.kind } };
-			}
-		},
+		startedAt,
+		handleUpgrade: (req, socket, head) => handleUpgrade({ sessions, credentials, org, hub, terminalHub, sessionSockets, origin: config.origin }, req, socket, head),
+		health: () => checkHealth({ handle, projector, hub, isLeader: () => writer.isLeader(), org, startedAt }),
 		commandContext,
 		async stop() {
 			if (stopping) return;
@@ -391,8 +236,8 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 			terminalHub.close();
 			await presence.clear().catch(() => {});
 			for (const u of unlisten) await u().catch(() => {});
-			if (control) await new Promise<void>((r) => control!.close(() => r()));
-			await checkpoint(true).catch(() => {});
+			if (control) await new Promise<void>((r) => control.close(() => r()));
+			await writer.stop();
 			await hotline.stop().catch(() => {});
 			await handle.close();
 			slot().runtime = undefined;
