@@ -10,17 +10,21 @@
  * - knows the age of its data: `stale` turns true when the stream is lost, so pages never show
  *   old figures as current.
  */
+import type { Snapshot } from '$lib/domain/snapshot';
+import { CLOSE, type EventsMode, type FiguresPatch, type ServerMessage, type StreamEvent } from '$lib/live/protocol';
 import { FiguresCache, figuresCacheKey } from './figures-cache';
 import { scheduler } from './scheduler';
 
-export type Figures = Record<string, unknown> & { seq?: number; asOf?: string };
+/** The figures shown: the last snapshot with every later delta merged in (protocol.ts). */
+export type Figures = Snapshot;
+export type LiveEvent = StreamEvent;
 
 export interface LiveOptions {
 	/** A display token; null for a signed-in user (the session cookie goes with the upgrade). */
 	token: string | null;
 	center?: string | null;
 	region?: string | null;
-	events?: 'all' | 'notable' | 'none';
+	events?: EventsMode;
 	/** Keep at most this many recent events. */
 	keepEvents?: number;
 	/** Cache figures in localStorage for instant start (default true); see figures-cache.ts. */
@@ -29,22 +33,13 @@ export interface LiveOptions {
 	onEvent?: (e: LiveEvent) => void;
 }
 
-export interface LiveEvent {
-	seq: number;
-	id: string;
-	type: string;
-	occurredAt: string;
-	centerCode?: string | null;
-	data: Record<string, unknown>;
-}
-
 /** Deep-merge a figures patch (objects merged, arrays and scalars replaced). */
-export function mergePatch(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+export function mergePatch<T extends object>(target: T, patch: FiguresPatch | Record<string, unknown>): T {
+	const t = target as Record<string, unknown>;
 	for (const [k, v] of Object.entries(patch)) {
-		const cur = target[k];
-		if (v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur))
-			mergePatch(cur as Record<string, unknown>, v as Record<string, unknown>);
-		else target[k] = v;
+		const cur = t[k];
+		if (v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur)) mergePatch(cur, v as Record<string, unknown>);
+		else t[k] = v;
 	}
 	return target;
 }
@@ -53,16 +48,6 @@ export function mergePatch(target: Record<string, unknown>, patch: Record<string
 export const SILENCE_MS = 25_000;
 /** A disconnection shorter than this (a quick reconnect) does not raise the stale banner. */
 export const GRACE_MS = 5_000;
-
-interface Msg {
-	type: string;
-	seq?: number;
-	asOf?: string;
-	figures?: Record<string, unknown>;
-	events?: LiveEvent[];
-	resumed?: boolean;
-	[k: string]: unknown;
-}
 
 export class LiveFeed {
 	figures = $state<Figures | null>(null);
@@ -75,7 +60,7 @@ export class LiveFeed {
 	downSince = $state(0);
 	/** The figures came from the browser cache and the server has not confirmed them yet. */
 	fromCache = $state(false);
-	error = $state<string | null>(null);
+	error = $state<'revoked' | 'session-ended' | null>(null);
 	/** Messages received and resyncs, for diagnostics and tests. */
 	stats = { messages: 0, resyncs: 0, reconnects: 0 };
 
@@ -85,7 +70,7 @@ export class LiveFeed {
 	private stopSecond: (() => void) | null = null;
 	private closed = false;
 	private resync = false;
-	private queue: Msg[] = [];
+	private queue: ServerMessage[] = [];
 	private lastCacheWrite = 0;
 	private cache: FiguresCache | null;
 	/** One function object, so that scheduling it several times in a frame runs it once. */
@@ -162,18 +147,24 @@ export class LiveFeed {
 		ws.onmessage = (m) => {
 			this.lastMessageAt = Date.now();
 			this.stats.messages++;
-			let msg: Msg;
+			let msg: ServerMessage;
 			try {
-				msg = JSON.parse(String(m.data)) as Msg;
+				msg = JSON.parse(String(m.data)) as ServerMessage;
 			} catch {
 				return;
 			}
 			this.enqueue(msg);
 		};
-		ws.onclose = () => {
+		ws.onclose = (ev) => {
 			if (this.ws !== ws) return;
 			if (this.connected) this.downSince = Date.now();
 			this.connected = false;
+			// The session that opened it ended: reconnecting would be refused; sign in again.
+			if (ev.code === CLOSE.sessionEnded) {
+				this.error = 'session-ended';
+				this.stop();
+				return;
+			}
 			if (!this.closed) this.scheduleReconnect();
 		};
 		ws.onerror = () => ws.close();
@@ -188,7 +179,7 @@ export class LiveFeed {
 	}
 
 	/** Messages are applied once per frame; while the page is hidden they are merged into one. */
-	private enqueue(msg: Msg): void {
+	private enqueue(msg: ServerMessage): void {
 		if (msg.type === 'snapshot') this.queue = [msg];
 		else if (this.queue.length > 200) {
 			// Far behind (hidden page): drop the queue and ask for a fresh snapshot.
@@ -216,8 +207,8 @@ export class LiveFeed {
 			switch (msg.type) {
 				case 'snapshot': {
 					const { type: _t, ...rest } = msg;
-					this.figures = rest as Figures;
-					this.seq = Number(msg.seq);
+					this.figures = rest;
+					this.seq = msg.seq;
 					this.fromCache = false;
 					this.resync = false;
 					this.markUp();
@@ -225,7 +216,7 @@ export class LiveFeed {
 				}
 				case 'delta': {
 					if (!this.figures || this.fromCache) break;
-					const seq = Number(msg.seq);
+					const seq = msg.seq;
 					if (seq < this.seq) {
 						// Sequence went backwards: our state is not the server's; start over.
 						this.requestResync();
@@ -236,13 +227,13 @@ export class LiveFeed {
 					this.figures.seq = seq;
 					this.seq = seq;
 					this.markUp();
-					for (const e of msg.events ?? []) fresh.push(e);
+					for (const e of msg.events) fresh.push(e);
 					break;
 				}
 				case 'heartbeat':
 				case 'pong':
 					this.markUp();
-					if (this.figures && msg.asOf && !this.fromCache) this.figures.asOf = msg.asOf;
+					if (this.figures && !this.fromCache) this.figures.asOf = msg.asOf;
 					break;
 				case 'reload':
 					location.reload();

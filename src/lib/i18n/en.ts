@@ -6,6 +6,7 @@ export const en: Messages = {
 	'wall.title': 'Command Center',
 	'wall.defaultName': 'Government Service Center',
 	'wall.revoked': 'This display token was revoked; please contact the administrator',
+	'wall.sessionEnded': 'Your sign-in ended (signed out, expired or the account changed); sign in again to open the wall',
 	'wall.connecting': 'Connecting…',
 	'status.live': 'Live',
 	'status.ageSec': '{n} s ago',

@@ -7,6 +7,7 @@ export const zh = {
 	'wall.title': '指挥大屏',
 	'wall.defaultName': '政务服务中心',
 	'wall.revoked': '显示令牌已被撤销，请联系管理员',
+	'wall.sessionEnded': '登录已结束（已退出、过期或账户已变更），请重新登录后再打开大屏',
 	'wall.connecting': '正在连接…',
 	'status.live': '实时',
 	'status.ageSec': '{n}秒前',

@@ -62,7 +62,7 @@ export class WallState {
 
 	/** The figures as the snapshot type (a cache from an older version may lack fields: read defensively). */
 	get snap(): Snapshot | null {
-		return (this.feed?.figures as unknown as Snapshot | null) ?? null;
+		return this.feed?.figures ?? null;
 	}
 
 	get stale(): boolean {

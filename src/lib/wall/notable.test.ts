@@ -9,7 +9,7 @@ const NOW = Date.parse('2026-11-23T10:00:00+08:00');
 const names: Snapshot['names'] = { departments: { GSJ: '市工商局' }, windows: { W01: '01号窗口' }, staff: { S001: '张伟' } };
 const snap = (over: Partial<Snapshot> = {}) => ({ names, cards: { latest: [] }, presence: {}, hotline: { overdue: [] }, ...over }) as unknown as Snapshot;
 let seq = 0;
-const ev = (type: string, data: Record<string, unknown>, occurredAt = '2026-11-23T09:30:00+08:00'): LiveEvent => ({ seq: ++seq, id: `e${seq}`, type, occurredAt, data });
+const ev = (type: string, data: Record<string, unknown>, occurredAt = '2026-11-23T09:30:00+08:00'): LiveEvent => ({ seq: ++seq, id: `e${seq}`, type, occurredAt, centerCode: 'PJ-001', data });
 
 describe('eventItem', () => {
 	it('labels a card with names, reason and rule', () => {

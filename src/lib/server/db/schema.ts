@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import type { WallClient } from '../live/hub';
+import type { WallClient } from '../../live/protocol';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 

@@ -89,10 +89,10 @@ describe('Hub.listClients', () => {
 		const b = await s.connect('wall-b');
 		cleanup.push(async () => (a.ws.close(), b.ws.close()));
 		await waitFor(() => s.hub.listClients().length === 2);
-		expect(s.hub.command({ type: 'reload' }, 'wall-b')).toBe(1);
+		expect(s.hub.command('reload', 'wall-b')).toBe(1);
 		await waitFor(() => b.messages.some((m) => m.type === 'reload'));
 		expect(a.messages.some((m) => m.type === 'reload')).toBe(false);
-		expect(s.hub.command({ type: 'reload' })).toBe(2);
+		expect(s.hub.command('reload')).toBe(2);
 		await waitFor(() => a.messages.some((m) => m.type === 'reload'));
 	});
 });

@@ -14,17 +14,15 @@ import type { ScoringRules } from '../../domain/metrics';
 import type { PlacedEvent } from '../../domain/projection';
 import { buildSnapshot, homesOf, scopeLabel, type Scope, type Snapshot } from '../../domain/snapshot';
 import { homeOf } from '../../domain/projection';
+import { CLOSE, type EventsMode, type Figures, type FiguresPatch, type ServerMessage, type StreamEvent, type WallClient } from '../../live/protocol';
 import { maskEventData } from '../privacy';
 
-export type EventsMode = 'all' | 'notable' | 'none';
+export type { EventsMode, StreamEvent, WallClient };
 
-export interface StreamEvent {
-	seq: number;
-	id: string;
-	type: string;
-	occurredAt: string;
-	centerCode: string | null;
-	data: Record<string, unknown>;
+/** An event in the ring and the groups' pending lists, with the home key scopes are matched on. */
+interface Entry {
+	event: StreamEvent;
+	home: string;
 }
 
 interface Group {
@@ -33,7 +31,7 @@ interface Group {
 	homes: Set<string>;
 	clients: Set<Client>;
 	figures: Figures | null;
-	pending: StreamEvent[];
+	pending: Entry[];
 	overflow: boolean;
 	dirty: boolean;
 	/** The seq the group's clients were last brought up to (heartbeats and pongs carry it, never a seq still pending). */
@@ -58,8 +56,6 @@ interface Client {
 
 /** Messages a display may send between two heartbeats (it sends a ping now and then). */
 const MAX_MESSAGES_PER_HEARTBEAT = 100;
-
-type Figures = Omit<Snapshot, 'seq' | 'asOf'>;
 
 const NOTABLE = new Set([
 	'card.issued',
@@ -94,21 +90,6 @@ export function diffFigures(prev: unknown, next: unknown): unknown {
 	return any ? out : undefined;
 }
 
-/** A connected display as operators see it (`npm run walls -- list`, /admin/walls). */
-export interface WallClient {
-	/** The display token's name. */
-	name: string;
-	/** `center:PJ-001`, `region:PJ` or `all`. */
-	scope: string;
-	connectedAt: string;
-	/** Last sign of life from the display: a pong to the server's ping, or a message it sent. */
-	lastHeartbeatAt: string;
-	/** Last message the server sent it, or null. */
-	lastMessageAt: string | null;
-	/** Its socket backed up; it gets a fresh snapshot once drained. */
-	lagging: boolean;
-}
-
 export interface HubOptions {
 	state: () => { seq: number } & Parameters<typeof buildSnapshot>[0];
 	org: () => OrgIndex;
@@ -126,7 +107,7 @@ export interface HubOptions {
 export class Hub {
 	readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false });
 	private groups = new Map<string, Group>();
-	private ring: StreamEvent[] = [];
+	private ring: Entry[] = [];
 	private ringStart = 0;
 	private flushTimer: ReturnType<typeof setInterval>;
 	private heartbeatTimer: ReturnType<typeof setInterval>;
@@ -154,23 +135,18 @@ export class Hub {
 	/** The projection applied these events (in seq order). */
 	onApplied(events: PlacedEvent[]): void {
 		for (const e of events) {
-			const se: StreamEvent = {
-				seq: e.seq,
-				id: e.id,
-				type: e.type,
-				occurredAt: e.occurredAt,
-				centerCode: e.place.centerCode,
-				data: maskEventData(e.type, e.data as Record<string, unknown>)
+			const entry: Entry = {
+				event: { seq: e.seq, id: e.id, type: e.type, occurredAt: e.occurredAt, centerCode: e.place.centerCode, data: maskEventData(e.type, e.data as Record<string, unknown>) },
+				home: homeKeyOf(e)
 			};
-			(se as StreamEvent & { home?: string }).home = homeKeyOf(e);
-			this.ring.push(se);
+			this.ring.push(entry);
 			for (const g of this.groups.values()) {
 				g.dirty = true;
-				if (g.overflow || !g.homes.has(homeKeyOf(e))) continue;
+				if (g.overflow || !g.homes.has(entry.home)) continue;
 				if (g.pending.length >= 5000) {
 					g.overflow = true;
 					g.pending = [];
-				} else g.pending.push(se);
+				} else g.pending.push(entry);
 			}
 		}
 		if (this.ring.length > this.ringSize * 1.5) {
@@ -223,7 +199,7 @@ export class Hub {
 			ws.on('pong', seen);
 			ws.on('message', (raw) => {
 				seen();
-				if (++client.received > MAX_MESSAGES_PER_HEARTBEAT) return ws.close(1008, 'too many messages');
+				if (++client.received > MAX_MESSAGES_PER_HEARTBEAT) return ws.close(CLOSE.tooManyMessages, 'too many messages');
 				let msg: { type?: string } | null = null;
 				try {
 					msg = JSON.parse(String(raw));
@@ -243,11 +219,11 @@ export class Hub {
 
 	private greet(client: Client, since: number | null): void {
 		const state = this.opts.state();
-		const oldest = this.ring.length ? this.ring[0].seq : state.seq + 1;
+		const oldest = this.ring.length ? this.ring[0].event.seq : state.seq + 1;
 		if (since !== null && since <= state.seq && since >= oldest - 1 && client.group.figures) {
 			// Resume: every event after `since` in scope, none twice, then the figures as they are now.
 			const events = this.filterEvents(
-				this.ring.filter((e) => e.seq > since && client.group.homes.has((e as StreamEvent & { home: string }).home)),
+				this.ring.filter((e) => e.event.seq > since && client.group.homes.has(e.home)),
 				client.events
 			);
 			this.stats.resumes++;
@@ -275,14 +251,11 @@ export class Hub {
 		return g;
 	}
 
-	private filterEvents(events: StreamEvent[], mode: EventsMode): StreamEvent[] {
-		const strip = (e: StreamEvent) => {
-			const { home: _home, ...rest } = e as StreamEvent & { home?: string };
-			return rest;
-		};
+	private filterEvents(entries: Entry[], mode: EventsMode): StreamEvent[] {
 		if (mode === 'none') return [];
-		if (mode === 'all') return events.map(strip);
-		return events.filter((e) => isNotable(e)).map(strip);
+		const out: StreamEvent[] = [];
+		for (const { event } of entries) if (mode === 'all' || isNotable(event)) out.push(event);
+		return out;
 	}
 
 	/** Send each dirty group's changes to its clients; once a second also time-driven changes. */
@@ -299,7 +272,7 @@ export class Hub {
 		g.seq = seq;
 		const snap = this.snapshotFor(g);
 		const { seq: _s, asOf, ...figures } = snap;
-		const patch = g.figures ? diffFigures(g.figures, figures) : figures;
+		const patch = (g.figures ? diffFigures(g.figures, figures) : figures) as FiguresPatch | undefined;
 		g.figures = figures;
 		const pending = g.pending;
 		const overflow = g.overflow;
@@ -326,14 +299,14 @@ export class Hub {
 			let text = deltas.get(c.events);
 			if (text === undefined) {
 				const events = this.filterEvents(pending, c.events);
-				text = patch === undefined && !events.length ? null : JSON.stringify({ type: 'delta', seq, asOf, figures: patch ?? {}, events });
+				text = patch === undefined && !events.length ? null : JSON.stringify({ type: 'delta', seq, asOf, figures: patch ?? {}, events } satisfies ServerMessage);
 				deltas.set(c.events, text);
 			}
 			if (text !== null) this.sendText(c, text);
 		}
 	}
 
-	private send(c: Client, msg: Record<string, unknown>): void {
+	private send(c: Client, msg: ServerMessage): void {
 		this.sendText(c, JSON.stringify(msg));
 	}
 
@@ -348,7 +321,7 @@ export class Hub {
 		const asOf = new Date(this.now()).toISOString();
 		for (const g of this.groups.values())
 			for (const c of g.clients) {
-				const msg = { type: 'heartbeat', seq: g.seq, asOf };
+				const msg: ServerMessage = { type: 'heartbeat', seq: g.seq, asOf };
 				c.received = 0;
 				if (!c.alive) {
 					c.ws.terminate();
@@ -360,13 +333,13 @@ export class Hub {
 			}
 	}
 
-	/** Send a control message (e.g. `reload`) to every client, or to those with the given name. */
-	command(msg: Record<string, unknown>, name?: string): number {
+	/** Send a command (`reload`, `revoked`) to every client, or to those with the given name. */
+	command(type: 'reload' | 'revoked', name?: string): number {
 		let n = 0;
 		for (const g of this.groups.values())
 			for (const c of g.clients)
 				if (!name || c.name === name) {
-					this.send(c, { seq: g.seq, ...msg });
+					this.send(c, { type, seq: g.seq });
 					n++;
 				}
 		return n;
@@ -391,7 +364,7 @@ export class Hub {
 	async close(): Promise<void> {
 		clearInterval(this.flushTimer);
 		clearInterval(this.heartbeatTimer);
-		for (const g of this.groups.values()) for (const c of g.clients) c.ws.close(1001, 'server shutting down');
+		for (const g of this.groups.values()) for (const c of g.clients) c.ws.close(CLOSE.goingAway, 'server shutting down');
 		this.groups.clear();
 		await new Promise<void>((resolve) => this.wss.close(() => resolve()));
 	}

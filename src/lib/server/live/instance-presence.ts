@@ -13,7 +13,7 @@
 import { and, eq, gte, lt, ne } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { instancePresence } from '../db/schema';
-import type { WallClient } from './hub';
+import type { WallClient } from '../../live/protocol';
 
 /** One instance's connected terminals (staff codes) and wall displays. */
 export interface InstanceLists {

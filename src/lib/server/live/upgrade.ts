@@ -12,7 +12,8 @@ import { decideRule, STREAM_ACCESS, TERMINAL_ACCESS } from '../auth/access';
 import { identify, originAllowed, type IdentifyDeps } from '../auth/identify';
 import { resolveScope, ScopeError } from '../auth/viewer';
 import type { TerminalHub } from '../supervision/terminal';
-import type { EventsMode, Hub } from './hub';
+import { EVENTS_MODES, type EventsMode } from '../../live/protocol';
+import type { Hub } from './hub';
 import type { SessionSockets } from './session-sockets';
 
 export interface UpgradeDeps extends IdentifyDeps {
@@ -29,8 +30,6 @@ const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthor
 function reject(socket: Duplex, status: number, message: string): void {
 	socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${message}`);
 }
-
-const EVENTS_MODES: readonly EventsMode[] = ['all', 'notable', 'none'];
 
 /** Handle an upgrade; returns false for a path that is not Hallwatch's. */
 export function handleUpgrade(deps: UpgradeDeps, req: IncomingMessage, socket: Duplex, head: Buffer): boolean {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../db/client';
 import { openTestDatabase, TEST_BACKENDS } from '../db/testing';
-import type { WallClient } from './hub';
+import type { WallClient } from '../../live/protocol';
 import { InstancePresence } from './instance-presence';
 import { WALLS_CHANNEL, WallRegistry, type LocalWalls } from './wall-registry';
 
@@ -24,8 +24,8 @@ function fakeHub(names: string[]): LocalWalls & { commands: Array<{ msg: Record<
 	return {
 		commands,
 		listClients: (): WallClient[] => names.map((name) => ({ name, scope: 'center:PJ-001', connectedAt: at, lastHeartbeatAt: at, lastMessageAt: null, lagging: false })),
-		command(msg, name) {
-			commands.push({ msg, name });
+		command(type, name) {
+			commands.push({ msg: { type }, name });
 			return names.filter((n) => !name || n === name).length;
 		}
 	};

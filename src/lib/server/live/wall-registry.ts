@@ -7,18 +7,18 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import type { WallClient } from './hub';
+import type { WallClient, WallCommand } from '../../live/protocol';
 import type { InstancePresence } from './instance-presence';
 
+export type { WallCommand };
 export const WALLS_CHANNEL = 'hallwatch_walls';
-/** The control messages a display acts on. */
-const WALL_COMMANDS = ['reload', 'revoked'] as const;
-export type WallCommand = (typeof WALL_COMMANDS)[number];
+/** The commands a display acts on (protocol.ts `CommandMessage`). */
+const WALL_COMMANDS: readonly WallCommand[] = ['reload', 'revoked'];
 
 /** What the registry needs of this instance's stream hub. */
 export interface LocalWalls {
 	listClients(): WallClient[];
-	command(msg: Record<string, unknown>, name?: string): number;
+	command(type: WallCommand, name?: string): number;
 }
 
 /** A connected display and the instance it is connected to. */
@@ -52,7 +52,7 @@ export class WallRegistry {
 	async command(msg: { type: WallCommand }, name?: string): Promise<number> {
 		const n = (await this.list()).filter((c) => !name || c.name === name).length;
 		if (this.deps.notify) await this.deps.db.execute(sql`select pg_notify(${WALLS_CHANNEL}, ${JSON.stringify({ msg, name: name ?? null })})`);
-		else this.deps.local?.command(msg, name);
+		else this.deps.local?.command(msg.type, name);
 		return n;
 	}
 
@@ -60,7 +60,7 @@ export class WallRegistry {
 	onNotify(payload: string): void {
 		try {
 			const { msg, name } = JSON.parse(payload) as { msg?: { type?: unknown }; name?: string | null };
-			if (msg && WALL_COMMANDS.includes(msg.type as WallCommand)) this.deps.local?.command({ type: msg.type }, name ?? undefined);
+			if (msg && WALL_COMMANDS.includes(msg.type as WallCommand)) this.deps.local?.command(msg.type as WallCommand, name ?? undefined);
 		} catch {
 			/* not ours */
 		}
