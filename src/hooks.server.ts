@@ -1,9 +1,10 @@
-import { json, redirect, type Handle, type ServerInit } from '@sveltejs/kit';
+import { json, redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { decide } from '$lib/server/auth/access';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/auth/session';
 import { bearerOrQueryToken, viewerFromToken, viewerFromUser } from '$lib/server/auth/viewer';
 import { loadConfig } from '$lib/server/config';
 import { isUnavailable } from '$lib/server/db/client';
+import { unexpectedError } from '$lib/server/http/errors';
 import { getRuntime, startRuntime } from '$lib/server/runtime';
 import { parseLang } from '$lib/i18n';
 
@@ -11,6 +12,23 @@ import { parseLang } from '$lib/i18n';
 export const init: ServerInit = async () => {
 	await startRuntime(loadConfig());
 };
+
+/**
+ * Where a URL carries a NUL byte (`%00` in the path, or in a query parameter's name or value),
+ * or null. PostgreSQL's text refuses NUL, and no route has a use for one: refused before
+ * anything else looks at the request.
+ */
+function nulByte(url: URL): string | null {
+	let path: string;
+	try {
+		path = decodeURIComponent(url.pathname);
+	} catch {
+		path = url.pathname;
+	}
+	if (path.includes('\0')) return 'path';
+	for (const [k, v] of url.searchParams) if (k.includes('\0') || v.includes('\0')) return `query parameter ${JSON.stringify(k.replace(/\0/g, '%00'))}`;
+	return null;
+}
 
 /** Pages a user with a one-time password may open before choosing their own. */
 const FIRST_PASSWORD_ROUTES = new Set(['/account', '/logout']);
@@ -23,10 +41,15 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
 	event.locals.viewer = null;
-	const rt = getRuntime();
 	const { url, cookies, route } = event;
-	const secure = url.protocol === 'https:';
 	const api = url.pathname.startsWith('/api/') || url.pathname === '/healthz';
+	const nul = nulByte(url);
+	if (nul) {
+		const reason = `${nul}: contains a NUL byte (%00)`;
+		return api ? json({ error: reason }, { status: 400 }) : new Response(`400 ${reason}`, { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+	}
+	const rt = getRuntime();
+	const secure = url.protocol === 'https:';
 
 	try {
 		const token = cookies.get(SESSION_COOKIE);
@@ -66,6 +89,13 @@ export const handle: Handle = async ({ event, resolve }) => {
 		response.headers.set('referrer-policy', 'same-origin');
 	}
 	return response;
+};
+
+/** An unexpected error: logged with an id (no personal data), answered with a generic message and the id. */
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	// SvelteKit's own 4xx (no such route, method not allowed) come here too: nothing went wrong.
+	if (status < 500) return { message };
+	return unexpectedError(error, { method: event.request.method, route: event.route.id });
 };
 
 function forbiddenPage(lang: 'zh' | 'en', status: number): string {

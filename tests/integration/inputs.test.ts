@@ -72,4 +72,112 @@ describe.each(BACKENDS)('inputs on %s', (backend) => {
 			expect(server.cli('admin', 'create', '--username', 'ops-lead', '--password', 'quiet harbor lamp 9').code).toBe(0);
 		});
 	});
+
+	describe('bad query and path parameters', () => {
+		// Over-long and not-whole numbers, NUL bytes, text far over any field's length.
+		const NUMBER = ['99999999999999999999', '1e400', '-1', '1.5', 'abc', '%00'];
+		const TEXT = ['%00', 'a%00b', 'x'.repeat(1000)];
+		const DAY = ['2026-13-45', '99999999999999999999', '%00'];
+		const MONTH_ = ['2026-13', '99999999999999999999', '%00'];
+		const CHOICE = ['bogus', '%00'];
+		const M = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+		const query: Array<[string, string, string[]]> = [
+			['/admin/audit', 'before', NUMBER],
+			...(['actor', 'action', 'target'] as const).map((k): [string, string, string[]] => ['/admin/audit', k, TEXT]),
+			['/admin/audit', 'from', DAY],
+			['/admin/audit', 'to', DAY],
+			['/admin/quarantine', 'fix', NUMBER],
+			['/admin/quarantine', 'sender', TEXT],
+			['/admin/quarantine', 'type', TEXT],
+			['/admin/org', 'kind', CHOICE],
+			['/admin/org', 'q', TEXT],
+			['/admin/org', 'edit', TEXT],
+			...(['status', 'on', 'ontime', 'callback', 'satisfaction', 'overdue', 'supervised'] as const).map((k): [string, string, string[]] => ['/hotline', k, CHOICE]),
+			...(['department', 'category', 'q'] as const).map((k): [string, string, string[]] => ['/hotline', k, TEXT]),
+			['/hotline', 'from', DAY],
+			['/hotline', 'to', DAY],
+			['/hotline', 'after', ['99999999999999999999~x', '1~%00', 'nonsense', '%00']],
+			...['/supervision', '/supervision/export'].flatMap((route): Array<[string, string, string[]]> => [
+				[route, 'month', MONTH_],
+				[route, 'color', CHOICE],
+				[route, 'source', CHOICE],
+				[route, 'revoked', CHOICE],
+				[route, 'center', TEXT],
+				[route, 'department', TEXT],
+				[route, 'q', TEXT]
+			]),
+			['/reports/scores', 'month', MONTH_],
+			['/reports/scores', 'dept', TEXT],
+			['/reports/indicators', 'period', MONTH_],
+			...[`/reports/bulletin/${M}`, `/reports/bulletin/${M}/print`, `/reports/bulletin/${M}/xlsx`, `/reports/bulletin/${M}/pdf`].flatMap((route): Array<[string, string, string[]]> => [
+				[route, 'v', NUMBER],
+				[route, 'center', TEXT],
+				[route, 'region', TEXT]
+			]),
+			['/api/v1/snapshot', 'center', TEXT],
+			['/api/v1/snapshot', 'region', TEXT]
+		];
+		const paths: Array<[string, string]> = [
+			...NUMBER.map((v): [string, string] => [`/supervision/evidence/${v}`, 'id']),
+			...TEXT.map((v): [string, string] => [`/hotline/${v}`, 'ticketId']),
+			...MONTH_.map((v): [string, string] => [`/reports/bulletin/${v}`, 'month']),
+			...MONTH_.map((v): [string, string] => [`/reports/bulletin/${v}/xlsx`, 'month'])
+		];
+		/** What of a stack trace or a server path could leak into an answer. */
+		const LEAK = /\n\s+at |node_modules|file:\/\/|\/build\/server|Failed query/;
+
+		it('answers 400 or 404 with a reason, never a 500, and never a stack trace', async () => {
+			const web = new WebSession(server);
+			const u = createUser(server, 'all-roles', ['admin', 'leader', 'supervisor', 'hotline_operator']);
+			expect((await web.signIn(u.username, u.password)).status).toBe(303);
+			// [url, the field the answer must name]
+			const urls: Array<[string, string]> = [...query.flatMap(([route, key, values]) => values.map((v): [string, string] => [`${route}?${key}=${v}`, key])), ...paths];
+			// Pages answer their data (__data.json) the same way: the load's error, with its status.
+			for (const [url, field] of [...urls]) if (!url.startsWith('/api/') && !/\/(xlsx|pdf|export)|evidence/.test(url)) urls.push([url.replace(/(\?|$)/, '/__data.json$1'), field]);
+			const problems: string[] = [];
+			for (const [url, field] of urls) {
+				const r = await web.get(url, { accept: url.includes('__data.json') ? 'application/json' : 'text/html' });
+				const body = await r.text();
+				let status = r.status;
+				if (url.includes('__data.json') && status === 200) status = (JSON.parse(body).nodes as Array<{ type: string; status?: number } | null>).find((n) => n?.type === 'error')?.status ?? (body.includes('"error"') ? 500 : 200);
+				if (status !== 400 && status !== 404) problems.push(`${url}: ${status} ${body.slice(0, 120)}`);
+				else if (LEAK.test(body)) problems.push(`${url}: ${status} shows ${LEAK.exec(body)![0]}`);
+				// The reason names the field (`before: expected …`), or the NUL refusal names the parameter or the path.
+				else if (!new RegExp(`(${field}|path)(&quot;|\\\\?")?: `).test(body)) problems.push(`${url}: ${status} does not name ${field}: ${body.slice(0, 200)}`);
+			}
+			expect(problems).toEqual([]);
+		}, 120_000);
+
+		it('refuses bad ids in form actions with 400, never a 500', async () => {
+			const web = new WebSession(server);
+			const u = createUser(server, 'form-admin', ['admin']);
+			expect((await web.signIn(u.username, u.password)).status).toBe(303);
+			const problems: string[] = [];
+			for (const id of ['99999999999999999999', '1e400', '-1', 'abc'])
+				for (const [action, extra] of [
+					['/admin/users?/update', { roles: 'leader' }],
+					['/admin/users?/disable', {}],
+					['/admin/users?/enable', {}],
+					['/admin/users?/reset', {}],
+					['/admin/quarantine?/fix', { body: '{}' }],
+					['/admin/quarantine?/replay', {}],
+					['/admin/quarantine?/discard', { reason: 'test' }]
+				] as const) {
+					const r = await web.form(action, { id, ...extra }, { enhanced: true });
+					const body = await r.text();
+					const status = r.status === 200 ? (JSON.parse(body) as { status: number }).status : r.status;
+					if (status !== 400 && status !== 404) problems.push(`${action} id=${id}: ${status} ${body.slice(0, 120)}`);
+					else if (!/\bid\b/.test(body)) problems.push(`${action} id=${id}: ${status} does not name the id: ${body.slice(0, 120)}`);
+				}
+			expect(problems).toEqual([]);
+		});
+
+		it('refuses a NUL byte anywhere in the path or the query before anything else, naming where', async () => {
+			for (const url of ['/healthz?x=%00', '/login?next=%2F%00', '/%00', '/api/v1/snapshot?token=%00', '/wall?%00=1']) {
+				const r = await fetch(server.url + url, { redirect: 'manual' });
+				expect(r.status, url).toBe(400);
+				expect(await r.text(), url).toMatch(/(path|query|parameter).*NUL byte/);
+			}
+		});
+	});
 });

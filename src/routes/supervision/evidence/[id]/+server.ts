@@ -1,12 +1,12 @@
 import { error, type RequestHandler } from '@sveltejs/kit';
+import { param, parsePath } from '$lib/server/http/params';
 import { getRuntime } from '$lib/server/runtime';
 
 /** One evidence file of a card (supervision roles only, by the access table). */
 export const GET: RequestHandler = async ({ params }) => {
-	const id = Number(params.id);
-	if (!Number.isInteger(id) || id <= 0) error(400, 'id: expected an evidence number');
+	const { id } = parsePath(params, { id: param.id() });
 	const file = await getRuntime().cardDesk.evidence(id);
-	if (!file) error(404, 'no such evidence');
+	if (!file) error(404, `id: no evidence ${id}`);
 	const inline = /^image\/|^application\/pdf$/.test(file.contentType);
 	return new Response(new Uint8Array(file.bytes), {
 		headers: {

@@ -4,7 +4,7 @@ import { scopeLabel } from '$lib/domain/snapshot';
 import { parseLang } from '$lib/i18n';
 import { SESSION_COOKIE } from '$lib/server/auth/session';
 import { getVersion } from '$lib/server/reports/bulletins';
-import { fileName, monthParam, reportScope, scopeQuery } from '$lib/server/reports/page';
+import { fileName, monthParam, reportScope, scopeQuery, versionParam } from '$lib/server/reports/page';
 import { PdfUnavailableError, renderPdf } from '$lib/server/reports/pdf';
 import { getRuntime } from '$lib/server/runtime';
 
@@ -21,9 +21,8 @@ export const GET: RequestHandler = async (event) => {
 	const { url, params, cookies } = event;
 	const scope = reportScope(event);
 	const month = monthParam(params.month, scope);
-	const v = url.searchParams.get('v');
-	const version = v === null ? null : /^\d+$/.test(v) ? Number(v) : NaN;
-	if (version !== null && !(await getVersion(getRuntime().handle.db, month, scope, version))) error(404, `v: no published version "${v}" of ${month}`);
+	const version = versionParam(url);
+	if (version !== null && !(await getVersion(getRuntime().handle.db, month, scope, version))) error(404, `v: no published version ${version} of ${month}`);
 	const q = new URLSearchParams(scopeQuery(url));
 	if (version !== null) q.set('v', String(version));
 	q.set('lang', parseLang(url.searchParams.get('lang') ?? cookies.get('lang')));
