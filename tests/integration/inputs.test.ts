@@ -6,17 +6,19 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, createUser, freshPostgres, provisioned, startServer, WebSession, type TestServer } from './harness';
+import { maskPhone } from '../../src/lib/server/privacy';
+import { BACKENDS, createUser, cst, freshPostgres, provisioned, startServer, WebSession, type TestServer } from './harness';
 
 describe.each(BACKENDS)('inputs on %s', (backend) => {
 	let server: TestServer;
 	let pg: Awaited<ReturnType<typeof freshPostgres>> | undefined;
 	let creds: { key: string; token: string };
-	let admin: WebSession;
 
 	beforeAll(async () => {
 		if (backend === 'postgres') pg = await freshPostgres();
 		server = await startServer({ backend, databaseUrl: pg?.url, env: { INGEST_RATE_LIMIT: '0' } });
+		// Keys and org data only: no account yet, so the first-run page is open.
+		creds = await provisioned(server);
 	});
 	afterAll(async () => {
 		await server?.stop();
@@ -44,8 +46,6 @@ describe.each(BACKENDS)('inputs on %s', (backend) => {
 			const r = await web.form('/setup', { username: 'chief', displayName: '主任', password: 'quiet harbor lamp 7', confirm: 'quiet harbor lamp 7' });
 			expect(r.status).toBe(303);
 			expect(r.headers.get('location')).toBe('/admin');
-			admin = web;
-			creds = await provisioned(server);
 		});
 
 		it('changing my password refuses a weak one, and one that contains my username', async () => {
@@ -178,6 +178,57 @@ describe.each(BACKENDS)('inputs on %s', (backend) => {
 				expect(r.status, url).toBe(400);
 				expect(await r.text(), url).toMatch(/(path|query|parameter).*NUL byte/);
 			}
+		});
+	});
+
+	describe('the quarantine and a malformed caller phone', () => {
+		const PHONE = '1380000123x';
+		const DIGITS = PHONE.replace(/\D/g, '');
+		const MASKED = `data.callerPhone: expected a phone number, found "${maskPhone(PHONE)}"`;
+
+		it('tells the sender what it sent, and shows people the reason masked: page, data, CLI, replay, fix and its audit entry', async () => {
+			const web = new WebSession(server);
+			const u = createUser(server, 'q-admin', ['admin']);
+			expect((await web.signIn(u.username, u.password)).status).toBe(303);
+			const event = { id: `q-${Date.now().toString(36)}`, type: 'hotline.ticket_created', occurredAt: cst(Date.now() - 1000), data: { ticketId: 'RX-Q1', channel: 'phone', category: '城市管理', summary: '路灯不亮', callerPhone: PHONE } };
+			const sent = await server.post('/api/v1/events', event, creds.key);
+			// The sender sent the number: its answer names it as sent, so it can find and fix the record.
+			expect(sent.body.results[0]).toMatchObject({ status: 'rejected', error: `data.callerPhone: expected a phone number, found "${PHONE}"` });
+
+			const list = server.cli('quarantine', 'list');
+			const line = list.stdout.split('\n').find((l) => l.includes(event.id))!;
+			expect(line).toContain(MASKED);
+			expect(list.stdout).not.toContain(DIGITS);
+			const qid = /^#(\d+)/.exec(line)![1];
+
+			for (const url of ['/admin/quarantine', '/admin/quarantine/__data.json', `/admin/quarantine?fix=${qid}`, '/admin']) {
+				const body = await (await web.get(url)).text();
+				expect(body, url).not.toContain(DIGITS);
+			}
+			expect(await (await web.get('/admin/quarantine')).text()).toContain(maskPhone(PHONE));
+
+			// Replayed (still rejected): the results say why, masked, in the console and the CLI.
+			const replayed = await web.action('/admin/quarantine?/replay', { id: qid });
+			expect(replayed.data.replayed.stillRejected).toEqual([{ id: Number(qid), error: MASKED }]);
+			const cli = server.cli('quarantine', 'replay', '--id', qid);
+			expect(cli.code).toBe(1); // still rejected: told on stderr
+			expect(cli.stderr).toContain(MASKED);
+			expect(cli.stdout + cli.stderr).not.toContain(DIGITS);
+
+			// Fixing another field with the phone left masked as shown keeps the original number, still
+			// malformed: the refusal says so, masked.
+			const shown = { ...event, data: { ...event.data, callerPhone: maskPhone(PHONE), summary: '路灯坏了' } };
+			const refused = await web.action('/admin/quarantine?/fix', { id: qid, body: JSON.stringify(shown) });
+			expect(refused.status).toBe(400);
+			expect(JSON.stringify(refused.data)).toContain(maskPhone(PHONE));
+			expect(JSON.stringify(refused.data)).not.toContain(DIGITS);
+			// Fixed with a good number: the audit entry keeps the old reason, masked.
+			const fixed = await web.action('/admin/quarantine?/fix', { id: qid, body: JSON.stringify({ ...event, data: { ...event.data, callerPhone: '13900001111' } }) });
+			expect(fixed.type).toBe('success');
+			const audit = await (await web.get('/admin/audit?action=quarantine.fix')).text();
+			expect(audit).toContain(maskPhone(PHONE));
+			expect(audit).not.toContain(DIGITS);
+			expect(await (await web.get('/admin/quarantine')).text()).not.toContain(DIGITS);
 		});
 	});
 });

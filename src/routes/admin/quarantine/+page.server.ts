@@ -1,6 +1,6 @@
 import { and, count, desc, eq, type SQL } from 'drizzle-orm';
 import { consoleOps, refuse } from '$lib/server/admin/console';
-import { discardQuarantine, fixQuarantine, maskBody, replayQuarantine } from '$lib/server/admin/ops';
+import { discardQuarantine, fixQuarantine, maskBody, quarantineReason, replayQuarantine } from '$lib/server/admin/ops';
 import { quarantine } from '$lib/server/db/schema';
 import { param, parseForm, parseIdList, parseQuery } from '$lib/server/http/params';
 import { getRuntime } from '$lib/server/runtime';
@@ -39,7 +39,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		sender: r.sender,
 		type: r.type,
 		eventId: r.eventId,
-		error: r.error,
+		error: quarantineReason(r.error),
 		body: JSON.stringify(envelopeFirst(maskBody(r.body)), null, 2)
 	});
 	return {
