@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskPhone } from '../../src/lib/server/privacy';
-import { BACKENDS, createUser, cst, freshPostgres, provisioned, startServer, WebSession, type TestServer } from './harness';
+import { BACKENDS, createUser, cst, freshPostgres, provisioned, startServer, TEST_ORG, WebSession, type TestServer } from './harness';
 
 describe.each(BACKENDS)('inputs on %s', (backend) => {
 	let server: TestServer;
@@ -229,6 +229,44 @@ describe.each(BACKENDS)('inputs on %s', (backend) => {
 			expect(audit).toContain(maskPhone(PHONE));
 			expect(audit).not.toContain(DIGITS);
 			expect(await (await web.get('/admin/quarantine')).text()).not.toContain(DIGITS);
+		});
+	});
+
+	describe('request bodies that are not UTF-8', () => {
+		/** JSON text with `bad` bytes where `@` stands; the offset of the first bad byte. */
+		const bytes = (json: string, bad: number[]): { body: Buffer; at: number } => {
+			const [head, tail] = json.split('@');
+			return { body: Buffer.concat([Buffer.from(head), Buffer.from(bad), Buffer.from(tail)]), at: Buffer.byteLength(head) };
+		};
+		// A stray continuation byte, a lone lead byte, an overlong "/", a UTF-16 surrogate, a sequence cut short by the end.
+		const BAD = [[0xff], [0xc3, 0x28], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe4, 0xb8]];
+		const put = (path: string, body: Buffer) =>
+			fetch(server.url + path, { method: path === '/api/v1/org' ? 'PUT' : 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${creds.key}` }, body: new Uint8Array(body) });
+
+		it('POST /api/v1/events and PUT /api/v1/org answer 400 naming the byte, and store nothing', async () => {
+			const seq0 = (await server.snapshot(creds.token)).seq;
+			const quarantined0 = server.cli('quarantine', 'list').stdout;
+			for (const bad of BAD) {
+				const ev = bytes(JSON.stringify({ id: `u-${bad.join('-')}`, type: 'queue.ticket_issued', occurredAt: cst(Date.now() - 1000), data: { centerCode: 'HC1', ticketNo: 'A@1', departmentCode: 'GSJ' } }), bad);
+				const r = await put('/api/v1/events', ev.body);
+				expect(r.status, JSON.stringify(bad)).toBe(400);
+				expect(await r.json(), JSON.stringify(bad)).toEqual({ error: `body: invalid UTF-8 at byte ${ev.at}` });
+				const org = bytes(JSON.stringify({ windows: [{ code: 'W77', name: '77号@窗口', centerCode: 'HC1', departmentCode: 'GSJ' }] }), bad);
+				const o = await put('/api/v1/org', org.body);
+				expect(o.status, JSON.stringify(bad)).toBe(400);
+				expect(await o.json(), JSON.stringify(bad)).toEqual({ error: `body: invalid UTF-8 at byte ${org.at}` });
+			}
+			// A cut-off last character is named where it starts.
+			const cut = Buffer.from('{"events": []}');
+			const tail = await put('/api/v1/events', Buffer.concat([cut, Buffer.from([0xe4, 0xb8])]));
+			expect(await tail.json()).toEqual({ error: `body: invalid UTF-8 at byte ${cut.length}` });
+			expect((await server.snapshot(creds.token)).seq).toBe(seq0);
+			expect(server.cli('quarantine', 'list').stdout).toBe(quarantined0);
+			expect((await server.snapshot(creds.token, '&center=HC1')).hall.windowsTotal).toBe(TEST_ORG.windows.filter((w) => w.centerCode === 'HC1').length);
+			// Valid UTF-8 (Chinese, emoji) goes through as before.
+			const ok = await put('/api/v1/events', Buffer.from(JSON.stringify({ id: `u-ok-${Date.now()}`, type: 'queue.ticket_issued', occurredAt: cst(Date.now() - 1000), data: { centerCode: 'HC1', ticketNo: 'A中😀', departmentCode: 'GSJ' } })));
+			expect(ok.status).toBe(200);
+			expect((await ok.json()).accepted).toBe(1);
 		});
 	});
 });
