@@ -5,6 +5,7 @@ import { bearerOrQueryToken, viewerFromToken, viewerFromUser } from '$lib/server
 import { loadConfig } from '$lib/server/config';
 import { isUnavailable } from '$lib/server/db/client';
 import { unexpectedError } from '$lib/server/http/errors';
+import { nulInForm, nulInUrl } from '$lib/server/http/nul';
 import { getRuntime, startRuntime } from '$lib/server/runtime';
 import { parseLang } from '$lib/i18n';
 
@@ -13,21 +14,12 @@ export const init: ServerInit = async () => {
 	await startRuntime(loadConfig());
 };
 
-/**
- * Where a URL carries a NUL byte (`%00` in the path, or in a query parameter's name or value),
- * or null. PostgreSQL's text refuses NUL, and no route has a use for one: refused before
- * anything else looks at the request.
- */
-function nulByte(url: URL): string | null {
-	let path: string;
-	try {
-		path = decodeURIComponent(url.pathname);
-	} catch {
-		path = url.pathname;
-	}
-	if (path.includes('\0')) return 'path';
-	for (const [k, v] of url.searchParams) if (k.includes('\0') || v.includes('\0')) return `query parameter ${JSON.stringify(k.replace(/\0/g, '%00'))}`;
-	return null;
+/** 400 for a NUL byte: JSON for the API and for enhanced form actions (as SvelteKit answers them), else text. */
+function nulRefused(where: string, api: boolean, action: boolean): Response {
+	const reason = `${where}: contains a NUL byte (%00)`;
+	if (api) return json({ error: reason }, { status: 400 });
+	if (action) return json({ type: 'error', error: { message: reason } }, { status: 400 });
+	return new Response(`400 ${reason}`, { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 }
 
 /** Pages a user with a one-time password may open before choosing their own. */
@@ -43,11 +35,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.viewer = null;
 	const { url, cookies, route } = event;
 	const api = url.pathname.startsWith('/api/') || url.pathname === '/healthz';
-	const nul = nulByte(url);
-	if (nul) {
-		const reason = `${nul}: contains a NUL byte (%00)`;
-		return api ? json({ error: reason }, { status: 400 }) : new Response(`400 ${reason}`, { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
-	}
+	// Before anything else looks at the request (the form's fields: once the guard let it in).
+	const action = event.request.headers.get('x-sveltekit-action') === 'true';
+	const nulUrl = nulInUrl(url);
+	if (nulUrl) return nulRefused(nulUrl, api, action);
 	const rt = getRuntime();
 	const secure = url.protocol === 'https:';
 
@@ -81,6 +72,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 		return new Response(forbiddenPage(parseLang(cookies.get('lang')), decision.status), { status: decision.status, headers: { 'content-type': 'text/html; charset=utf-8' } });
 	}
 	if (event.locals.user?.mustChangePassword && route.id && !FIRST_PASSWORD_ROUTES.has(route.id) && !api) redirect(303, '/account?first=1');
+	const nulForm = event.request.method === 'GET' ? null : await nulInForm(event.request);
+	if (nulForm) return nulRefused(nulForm, api, action);
 
 	const response = await resolve(event);
 	response.headers.set('x-content-type-options', 'nosniff');

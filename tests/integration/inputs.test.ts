@@ -181,6 +181,42 @@ describe.each(BACKENDS)('inputs on %s', (backend) => {
 		});
 	});
 
+	describe('NUL bytes in form fields', () => {
+		it('are refused with 400 naming the field (name, text or file name), while a file’s own bytes may hold them', async () => {
+			const web = new WebSession(server);
+			const u = createUser(server, 'nul-all', ['admin', 'leader', 'supervisor']);
+			expect((await web.signIn(u.username, u.password)).status).toBe(303);
+			const M = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+			const problems: string[] = [];
+			const check = async (what: string, r: Response, field: string) => {
+				const body = await r.text();
+				if (r.status !== 400 || !body.includes(`form field \\"${field}\\": contains a NUL byte`) && !body.includes(`form field "${field}": contains a NUL byte`)) problems.push(`${what}: ${r.status} ${body.slice(0, 160)}`);
+			};
+			// As a plain form (the sign-in page, anonymous) and as enhanced form actions.
+			await check('login', await new WebSession(server).form('/login', { username: 'a\0b', password: 'x' }), 'username');
+			for (const [action, fields, field] of [
+				['/admin/keys?/revokeKey', { name: '\0' }, 'name'],
+				['/admin/users?/create', { username: 'nul-user', displayName: 'a\0b', roles: 'leader' }, 'displayName'],
+				['/admin/rules?/importCsv', { csv: '2027-01-01,holiday,元\0旦' }, 'csv'],
+				[`/reports/bulletin/${M}?/saveDraft`, { intro: 'a\0b', problems: '', plans: '' }, 'intro'],
+				['/admin/quarantine?/discard', { id: '1', 'reason\0': 'x' }, 'reason\0']
+			] as const)
+				await check(action, await web.form(action, fields as Record<string, string>, { enhanced: true }), field.replace('\0', '%00'));
+			const card = (reason: string, file: string) => {
+				const fd = new FormData();
+				for (const [k, v] of Object.entries({ color: 'yellow', targetKind: 'staff', target_staff: 'S001', reason, note: '' })) fd.append(k, v);
+				// A PNG: its bytes hold NULs, as files do.
+				fd.append('evidence', new Blob([Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da6364f8ff3f0005fe02fea7d6a4f30000000049454e44ae426082', 'hex')], { type: 'image/png' }), file);
+				return web.multipart('/supervision?/issueCard', fd);
+			};
+			await check('issueCard reason', await card('mis\0conduct', 'photo.png'), 'reason');
+			await check('issueCard file name', await card('misconduct', 'pho\0to.png'), 'evidence');
+			expect(problems).toEqual([]);
+			const ok = await (await card('misconduct', '现场照片.png')).json();
+			expect(ok.type, JSON.stringify(ok)).toBe('success');
+		});
+	});
+
 	describe('the quarantine and a malformed caller phone', () => {
 		const PHONE = '1380000123x';
 		const DIGITS = PHONE.replace(/\D/g, '');
