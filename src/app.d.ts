@@ -11,6 +11,8 @@ declare global {
 		}
 		interface Error {
 			message: string;
+			/** An unexpected error's id, as logged on the server (hooks.server.ts handleError). */
+			id?: string;
 		}
 	}
 }

@@ -1,9 +1,11 @@
-import { json, redirect, type Handle, type ServerInit } from '@sveltejs/kit';
+import { json, redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { ACCESS, decide } from '$lib/server/auth/access';
 import { identify } from '$lib/server/auth/identify';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/auth/session';
 import { loadConfig } from '$lib/server/config';
 import { isUnavailable } from '$lib/server/db/client';
+import { unexpectedError } from '$lib/server/http/errors';
+import { nulInForm, nulInUrl } from '$lib/server/http/nul';
 import { getRuntime, startRuntime } from '$lib/server/runtime';
 import { parseLang } from '$lib/i18n';
 
@@ -11,6 +13,14 @@ import { parseLang } from '$lib/i18n';
 export const init: ServerInit = async () => {
 	await startRuntime(loadConfig());
 };
+
+/** 400 for a NUL byte: JSON for the API and for enhanced form actions (as SvelteKit answers them), else text. */
+function nulRefused(where: string, api: boolean, action: boolean): Response {
+	const reason = `${where}: contains a NUL byte (%00)`;
+	if (api) return json({ error: reason }, { status: 400 });
+	if (action) return json({ type: 'error', error: { message: reason } }, { status: 400 });
+	return new Response(`400 ${reason}`, { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+}
 
 /**
  * Who is asking (`identify`: one precedence for pages, endpoints and both WebSockets), then the
@@ -20,10 +30,14 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
 	event.locals.viewer = null;
-	const rt = getRuntime();
 	const { url, cookies, route } = event;
-	const secure = url.protocol === 'https:';
 	const api = url.pathname.startsWith('/api/') || url.pathname === '/healthz';
+	// Before anything else looks at the request (the form's fields: once the guard let it in).
+	const action = event.request.headers.get('x-sveltekit-action') === 'true';
+	const nulUrl = nulInUrl(url);
+	if (nulUrl) return nulRefused(nulUrl, api, action);
+	const rt = getRuntime();
+	const secure = url.protocol === 'https:';
 	const lang = parseLang(cookies.get('lang'));
 	const rule = route.id ? ACCESS[route.id] : undefined;
 
@@ -66,6 +80,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 		if ('firstPassword' in decision) redirect(303, '/account?first=1');
 		return html(messagePage(lang, decision.status === 403 ? 'forbidden' : 'notFound'), decision.status);
 	}
+	const nulForm = event.request.method === 'GET' ? null : await nulInForm(event.request);
+	if (nulForm) return nulRefused(nulForm, api, action);
 
 	const response = await resolve(event);
 	response.headers.set('x-content-type-options', 'nosniff');
@@ -74,6 +90,13 @@ export const handle: Handle = async ({ event, resolve }) => {
 		response.headers.set('referrer-policy', 'same-origin');
 	}
 	return response;
+};
+
+/** An unexpected error: logged with an id (no personal data), answered with a generic message and the id. */
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	// SvelteKit's own 4xx (no such route, method not allowed) come here too: nothing went wrong.
+	if (status < 500) return { message };
+	return unexpectedError(error, { method: event.request.method, route: event.route.id });
 };
 
 const html = (body: string, status: number) => new Response(body, { status, headers: { 'content-type': 'text/html; charset=utf-8' } });

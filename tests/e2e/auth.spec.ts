@@ -6,12 +6,12 @@
  */
 import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
-import { createUser, provisioned, sleep, startServer, type TestServer } from '../integration/harness';
+import { createUser, provisioned, sleep, startServer, testPassword, type TestServer } from '../integration/harness';
 import { LoginPage } from './pages/login-page';
 import { ensureShotsDir, SHOTS } from './wall-helpers';
 
 let server: TestServer;
-const ADMIN = { username: 'director', password: 'director password 1' };
+const ADMIN = { username: 'director', password: 'head of the hall 1' };
 
 test.describe.configure({ mode: 'serial' });
 
@@ -75,7 +75,7 @@ test('each role signs in and lands on its home page', async ({ page }) => {
 	await page.context().clearCookies();
 	const login = new LoginPage(page);
 	await login.open(server.url);
-	await login.signIn('e2e-leader', 'pw-e2e-leader-0123456789');
+	await login.signIn('e2e-leader', testPassword('e2e-leader'));
 	await expect(page).toHaveURL(/\/reports$/);
 	await page.getByRole('link', { name: '指挥大屏' }).click();
 	await expect(page).toHaveURL(/\/wall$/);

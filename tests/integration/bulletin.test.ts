@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as devalueParse } from 'devalue';
 import { previousMonth } from '../../src/lib/domain/time';
-import { BACKENDS, createUser, freshPostgres, provisioned, sleep, startServer, until, WebSession, type TestServer } from './harness';
+import { BACKENDS, createUser, freshPostgres, provisioned, sleep, startServer, testPassword, until, WebSession, type TestServer } from './harness';
 
 /** This month in Shanghai, and the bulletin's month (the one before). */
 const NOW_MONTH = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
@@ -146,6 +146,13 @@ describe.each(BACKENDS)('monthly bulletin on %s', (backend) => {
 		}, 10_000);
 		await send(server, creds.key, afterJudge);
 	});
+	/** The leader in another session that asked for English (the console remembers ?lang=). */
+	async function englishLeader(): Promise<WebSession> {
+		const web = new WebSession(server);
+		expect((await web.signIn('lead', testPassword('lead'))).status).toBe(303);
+		expect((await web.get('/reports?lang=en')).status).toBe(200);
+		return web;
+	}
 	afterAll(async () => {
 		await server?.stop();
 		await pg?.drop();
@@ -370,6 +377,7 @@ describe.each(BACKENDS)('monthly bulletin on %s', (backend) => {
 	it('the PDF of a version, rendered by headless Chromium: A4 pages, the bulletin’s title', async () => {
 		const r = await leader.get(`/reports/bulletin/${M}/pdf?v=1`);
 		expect(r.status).toBe(200);
+		expect(r.headers.get('x-hallwatch-pdf')).toBe('rendered');
 		expect(r.headers.get('content-type')).toBe('application/pdf');
 		expect(r.headers.get('content-disposition')).toBe(`attachment; filename="bulletin-all-${M}-v1.pdf"`);
 		const pdf = Buffer.from(await r.arrayBuffer());
@@ -382,7 +390,39 @@ describe.each(BACKENDS)('monthly bulletin on %s', (backend) => {
 		expect(/\/MediaBox\s*\[0 0 594\.9\d* 841\.9\d*\]/.test(text)).toBe(true); // A4 in points
 		const hex = /\/Title\s*<FEFF([0-9A-F]+)>/i.exec(text)![1];
 		expect(Buffer.from(hex, 'hex').swap16().toString('utf16le')).toBe(`测试市政务服务运行情况通报（${MM}月份） v1`);
-	}, 60_000);
+
+		// A published version never changes: the second download (anyone's) is the stored PDF, not rendered again.
+		const again = await admin.get(`/reports/bulletin/${M}/pdf?v=1`);
+		expect(again.status).toBe(200);
+		expect(again.headers.get('x-hallwatch-pdf')).toBe('cached');
+		expect(again.headers.get('content-disposition')).toBe(r.headers.get('content-disposition'));
+		expect(Buffer.from(await again.arrayBuffer()).equals(pdf)).toBe(true);
+		// The other language is another PDF (another session: ?lang= is remembered); the draft is rendered every time.
+		const english = await englishLeader();
+		const en = await english.get(`/reports/bulletin/${M}/pdf?v=1`);
+		expect([en.status, en.headers.get('x-hallwatch-pdf')]).toEqual([200, 'rendered']);
+		expect((await english.get(`/reports/bulletin/${M}/pdf?v=1`)).headers.get('x-hallwatch-pdf')).toBe('cached');
+		for (let i = 0; i < 2; i++) expect((await leader.get(`/reports/bulletin/${M}/pdf`)).headers.get('x-hallwatch-pdf')).toBe('rendered');
+	}, 120_000);
+
+	it('PDF renders take turns in a bounded queue: beyond one rendering and two waiting, 429 with Retry-After, in the page’s language', async () => {
+		const english = await englishLeader();
+		const tries = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? english : leader).get(`/reports/bulletin/${M}/pdf`)));
+		const busy = tries.filter((r) => r.status === 429);
+		const ok = tries.filter((r) => r.status === 200);
+		expect(ok.length + busy.length).toBe(6);
+		// One rendering and two waiting are taken; a render that ends during the burst frees a place.
+		expect(ok.length).toBeGreaterThanOrEqual(3);
+		expect(busy.length).toBeGreaterThanOrEqual(1);
+		for (const r of busy) {
+			expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+			const text = await r.text();
+			expect(text).toMatch(tries.indexOf(r) % 2 ? /^Busy rendering other PDFs: try again in \d+ s\.$/ : /^正在生成其他 PDF，请 \d+ 秒后重试。$/);
+		}
+		for (const r of ok) expect(Buffer.from(await r.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+		// Once the queue has drained, the next one is rendered.
+		expect((await leader.get(`/reports/bulletin/${M}/pdf`)).status).toBe(200);
+	}, 180_000);
 
 	it('a month older than the months kept in memory comes from the rollups table', async () => {
 		await send(server, creds.key, [

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { ORG_KINDS, orgSchemas } from './org';
 import { checkOrgItem, decodeCsv, itemsToApply, previewOrgCsv } from './org-csv';
@@ -149,6 +150,27 @@ describe('previewOrgCsv', () => {
 			expect(p.rows.every((r) => r.status === 'unchanged')).toBe(true);
 			expect(p.rows.length).toBe(org[kind].size);
 		}
+	});
+});
+
+describe('CSV injection (OWASP): the download escapes formulas, the upload reads them back', () => {
+	// What a spreadsheet would run, and values that already start with the escaping quote.
+	const HOSTILE = ['=HYPERLINK("http://evil.example/x","点我")', '@SUM(1,2)', '+1+1', '-1+1', "'=already quoted", "''@quoted twice", "'plain quote"];
+	const items = HOSTILE.map((name, i) => ({ code: `S9${i}`, name, departmentCode: 'GSJ' }));
+
+	it('no cell of the download starts with = + - @ (the value comes after a single quote)', () => {
+		const cells = (parse(orgCsv('staff', items), { bom: true }) as string[][]).slice(1).map((r) => r[1]);
+		for (const c of cells) expect(c, c).not.toMatch(/^[=+\-@\t\r]/);
+		expect(cells[0]).toBe(`'${HOSTILE[0]}`);
+		expect(cells[6]).toBe("'plain quote");
+	});
+
+	it('download → upload gives back every value as it was', () => {
+		const org = makeOrg();
+		const p = previewOrgCsv('staff', decodeCsv(utf8(orgCsv('staff', items))).text, org);
+		expect(p.invalid).toEqual([]);
+		expect(p.rows.map((r) => r.item.name)).toEqual(HOSTILE);
+		expect(p.rows.every((r) => r.status === 'new')).toBe(true);
 	});
 });
 

@@ -9,6 +9,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { formatIssue } from './catalog';
+import { csvFormulaUnescape } from './csv';
 import { orgRefProblems, orgSchemas, type OrgData, type OrgIndex, type OrgKind } from './org';
 import { FIELD_LABELS, KIND_LABELS, orgFields, requiredFields, type OrgField, type OrgItem } from './org-fields';
 
@@ -81,14 +82,17 @@ function headerField(kind: OrgKind, header: string): OrgField | null {
 
 const str = (v: unknown): string | null => (v === undefined || v === null || v === '' ? null : String(v));
 
-/** Read the records with their starting line numbers (quoted fields may span lines). */
+/**
+ * Read the records with their starting line numbers (quoted fields may span lines). A cell our
+ * download escaped against formulas (`'=…`, csv.ts) is read without that quote.
+ */
 export function records(text: string): Array<{ line: number; cells: string[] }> {
 	const firstLine = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/, 1)[0] ?? '';
 	const delimiter = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
 	const parsed = parse(text, { bom: true, delimiter, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, raw: true }) as unknown as Array<{ record: string[]; raw: string }>;
 	let line = 1;
 	return parsed.map(({ record, raw }) => {
-		const r = { line, cells: record.map((c) => c.trim()) };
+		const r = { line, cells: record.map((c) => csvFormulaUnescape(c.trim())) };
 		// `raw` may or may not end with (part of) the record delimiter; count the breaks inside the record.
 		line += (raw.replace(/(\r\n|\n|\r)$/, '').match(/\r\n|\n|\r/g) ?? []).length + 1;
 		return r;

@@ -4,6 +4,7 @@
  * items (the download). Free of the CSV parser so pages can use it in the browser.
  */
 import type { z } from 'zod';
+import { csvLine } from './csv';
 import { ORG_KINDS, orgSchemas, type OrgData, type OrgKind } from './org';
 
 /** Every field of every org kind (type-level: adding a field to a schema fails type-checking until it has labels). */
@@ -63,11 +64,7 @@ export function fieldChoices(kind: OrgKind): Partial<Record<OrgField, string[]>>
 /** A CSV of items of a kind (the current ones: a template to edit and upload again), UTF-8 with BOM for Excel. */
 export function orgCsv(kind: OrgKind, items: Iterable<Record<string, unknown>>): string {
 	const fields = orgFields(kind);
-	const cell = (v: unknown) => {
-		const s = v === undefined || v === null ? '' : String(v);
-		return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-	};
-	const lines = [fields.join(',')];
-	for (const item of items) lines.push(fields.map((f) => cell(item[f])).join(','));
+	const lines = [csvLine(fields)];
+	for (const item of items) lines.push(csvLine(fields.map((f) => item[f])));
 	return '\uFEFF' + lines.join('\r\n') + '\r\n';
 }

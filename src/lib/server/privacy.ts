@@ -12,6 +12,28 @@ export function maskPhone(phone: string): string {
 
 const PERSONAL_FIELDS: Record<string, (v: string) => string> = { callerPhone: maskPhone };
 
+/**
+ * A run of digits a phone could be written as (+86 138-0000-1234, (0427) 2800000), not glued to
+ * a Latin word or code before it (`RX-20261122-0042` is a ticket id; 回电13800001234 is a
+ * phone). 7 to 15 digits (E.164's most) count; dates (2026-11-22) do not.
+ */
+const PHONE_LIKE = /(?<![A-Za-z0-9_-])\+?\(?\d[\d ()-]{5,}\d/g;
+const DATE = /\d{4}-\d{2}-\d{2}/;
+
+/**
+ * Text that may quote personal data (a quarantine reason, an error for the log): the value
+ * quoted after a personal field's name (`data.callerPhone: …, found "1380000123x"`) and every
+ * phone-like number are masked as maskPhone does.
+ */
+export function maskText(text: string): string {
+	let out = text;
+	for (const [field, mask] of Object.entries(PERSONAL_FIELDS)) out = out.replace(new RegExp(`(\\b${field}\\b[^"\\n]*")([^"\\n]*)(")`, 'g'), (_, before: string, value: string, after: string) => before + mask(value) + after);
+	return out.replace(PHONE_LIKE, (m) => {
+		const digits = m.replace(/\D/g, '').length;
+		return digits < 7 || digits > 15 || DATE.test(m) ? m : maskPhone(m);
+	});
+}
+
 /** A copy of an event's data with personal fields masked (the original is untouched). */
 export function maskEventData(_type: string, data: Record<string, unknown>): Record<string, unknown> {
 	let out: Record<string, unknown> | null = null;

@@ -3,8 +3,30 @@ import { decodeCursor, encodeCursor, parseTicketFilter } from '$lib/domain/hotli
 import { monthKey } from '$lib/domain/time';
 import { loadHotlineSettings } from '$lib/server/hotline/settings';
 import { hotlineViewer, ticketView } from '$lib/server/hotline/view';
+import { param, parseQuery } from '$lib/server/http/params';
 import { getRuntime } from '$lib/server/runtime';
 import type { PageServerLoad } from './$types';
+
+const FLAG = param.oneOf(['1', '0']).optional();
+/** The filters (read by parseTicketFilter once checked here) and the keyset cursor of a "next" link. */
+const QUERY = {
+	status: param.oneOf([...HOTLINE_STATUSES, 'open']).optional(),
+	department: param.code().optional(),
+	category: param.text(100).optional(),
+	overdue: FLAG,
+	from: param.day().optional(),
+	to: param.day().optional(),
+	on: param.oneOf(['created', 'closed']).optional(),
+	ontime: FLAG,
+	callback: param.oneOf(['any', 'none', 'reached', 'unreached']).optional(),
+	satisfaction: param.oneOf(['good', 'satisfied', 'basic', 'unsatisfied']).optional(),
+	supervised: FLAG,
+	q: param.text(100).optional(),
+	after: param
+		.text(500)
+		.refine((v) => !v || /^[^\u0000-\u001f\u007f]+$/.test(decodeCursor(v)?.ticketId ?? ''), 'expected the cursor of a "next" link')
+		.optional()
+};
 
 /** 12345 热线工作台: this month's figures (overall, by department, ranked), the ticket list, intake. */
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -12,8 +34,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const org = rt.org();
 	const viewer = hotlineViewer(locals.user!, org);
 	const now = Date.now();
+	const query = parseQuery(url, QUERY);
 	const filter = parseTicketFilter(url.searchParams);
-	const cursor = decodeCursor(url.searchParams.get('after'));
+	const cursor = decodeCursor(query.after);
 	const page = await rt.hotline.list(filter, { reach: viewer.reach, tz: viewer.tz, now, cursor, searchPhones: viewer.seesPhones });
 	const figures = await rt.hotline.figures(monthKey(now, viewer.tz), { reach: viewer.reach, tz: viewer.tz, now });
 	const { settings } = await loadHotlineSettings(rt.handle.db);

@@ -24,14 +24,3 @@ export interface FieldError {
 export function refuse(action: string, errors: Record<string, FieldError>, values: Record<string, unknown> = {}) {
 	return fail(400, { action, errors, values });
 }
-
-/** Positive whole numbers from repeated form fields (`id=3&id=5`) or a comma list. */
-export function idsOf(form: FormData, name = 'id'): number[] {
-	return form
-		.getAll(name)
-		.flatMap((v) => String(v).split(','))
-		.map((s) => s.trim())
-		.filter(Boolean)
-		.map(Number)
-		.filter((n) => Number.isInteger(n) && n > 0);
-}

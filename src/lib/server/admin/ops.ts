@@ -2,7 +2,8 @@
  * Operator actions shared by the CLI (`npm run key|token|quarantine|walls`) and the admin
  * console: each changes state and records it in the audit log, through the `audit` callback
  * the caller passes (the CLI names the OS user, the console the signed-in user and their IP).
- * Secrets never reach the audit log; caller phones only masked.
+ * Secrets never reach the audit log; caller phones only masked, in bodies and in reasons (a
+ * malformed phone is quoted in the reason: `quarantineReason`).
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { parseEvent } from '../../domain/catalog';
@@ -13,7 +14,7 @@ import type { Database, Executor } from '../db/client';
 import { quarantine } from '../db/schema';
 import { SYSTEM_SENDER, type IngestService } from '../ingest/service';
 import type { WallCommand } from '../live/wall-registry';
-import { maskEventData, maskPhone } from '../privacy';
+import { maskEventData, maskPhone, maskText } from '../privacy';
 
 export interface OpsContext {
 	db: Database;
@@ -66,10 +67,17 @@ export function reloadWalls(ctx: OpsContext & Required<Pick<OpsContext, 'walls'>
 	return ctx.walls.command({ type: 'reload' }, name).then((n) => audit('walls.reload', name ?? 'all', { clients: n }).then(() => n));
 }
 
+/**
+ * A quarantine reason as people see it (console, CLI, audit): a malformed caller phone is quoted
+ * in it (`data.callerPhone: … found "1380000123x"`), masked like the body. The stored reason and
+ * the sender's own ingest answer keep it as sent: the sender sent it, and needs it to find the record.
+ */
+export const quarantineReason = maskText;
+
 export async function replayQuarantine(ctx: OpsContext, audit: AuditFn, ids: number[] | 'all') {
 	const res = await ctx.ingest.replayQuarantine(ids);
 	await audit('quarantine.replay', ids === 'all' ? 'all' : ids.join(','), { ...res, stillRejected: res.stillRejected.length });
-	return res;
+	return { ...res, stillRejected: res.stillRejected.map((r) => ({ id: r.id, error: quarantineReason(r.error) })) };
 }
 
 /** Discard open items with a reason; returns how many were open (the others are left as they are). */
@@ -130,14 +138,15 @@ export async function fixQuarantine(ctx: OpsContext, audit: AuditFn, id: number,
 	}
 	const body = unmaskEdited(edited, row.body);
 	const parsed = parseEvent(body, { now, allowSystem: row.sender === SYSTEM_SENDER });
-	if (!parsed.ok) return { ok: false, field: 'body', error: parsed.error };
+	// A phone left masked as shown is the original again here: its problem is told masked.
+	if (!parsed.ok) return { ok: false, field: 'body', error: quarantineReason(parsed.error) };
 	const warning = ctx.org().checkRefs(parsed.event);
 	await ctx.db.transaction(async (tx) => {
 		await tx
 			.update(quarantine)
 			.set({ body: sql`${JSON.stringify(body)}::jsonb`, eventId: parsed.event.id, type: parsed.event.type, error: `${FIXED}${row.error.startsWith(FIXED) ? row.error.slice(FIXED.length) : `${row.error})`}` })
 			.where(eq(quarantine.id, id));
-		await audit('quarantine.fix', String(id), { before: maskBody(row.body), after: maskBody(body), error: row.error }, tx);
+		await audit('quarantine.fix', String(id), { before: maskBody(row.body), after: maskBody(body), error: quarantineReason(row.error) }, tx);
 	});
 	return { ok: true, warning };
 }

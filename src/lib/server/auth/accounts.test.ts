@@ -79,6 +79,10 @@ describe.each(TEST_BACKENDS)('accounts and sessions on %s', (backend) => {
 		await store.invalidate(sa.id);
 		expect(await store.validate(a)).toBeNull();
 		const sb = (await store.validate(b))!.session;
+		// A weak new password is refused, naming the field; nothing changes.
+		for (const weak of ['qwertyuiop', 'wang harbor lamp 9'])
+			await expect(accounts.changePassword(user.id, 'a long password 3', weak, sb.id, null)).rejects.toMatchObject({ field: 'password' });
+		expect(await store.validate(c)).not.toBeNull();
 		await accounts.changePassword(user.id, 'a long password 3', 'another password 3', sb.id, null);
 		expect(await store.validate(b)).not.toBeNull();
 		expect(await store.validate(c)).toBeNull();
@@ -160,6 +164,9 @@ describe.each(TEST_BACKENDS)('accounts and sessions on %s', (backend) => {
 		await bad({ username: 'zhang', roles: ['leader'] }, 'username'); // taken
 		await bad({ username: 'newbie', roles: [] }, 'roles');
 		await bad({ username: 'newbie', roles: ['leader'], password: 'short' }, 'password');
+		await bad({ username: 'newbie', roles: ['leader'], password: 'aaaaaaaaaa' }, 'password');
+		await bad({ username: 'newbie', roles: ['leader'], password: '1234567890' }, 'password');
+		await bad({ username: 'newbie', roles: ['leader'], password: 'newbie harbor lamp' }, 'password');
 		await bad({ username: 'newbie', roles: ['window_staff'] }, 'staffCode');
 		await bad({ username: 'newbie', roles: ['window_staff'], staffCode: 'S999' }, 'staffCode');
 		await bad({ username: 'newbie', roles: ['leader'], scopeKind: 'center', scopeCode: 'NOPE' }, 'scopeCode');

@@ -11,6 +11,7 @@ import { ROLES, type Role, type UserScope } from '../../domain/roles';
 import type { OrgIndex } from '../../domain/org';
 import type { Executor } from '../db/client';
 import { users } from '../db/schema';
+import { weakness } from './password';
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottlePolicy } from './throttle';
 import { userFromRow, type SessionStore, type SessionUser } from './session';
 import { UserError } from '../user-error';
@@ -39,9 +40,23 @@ export function oneTimePassword(): string {
 	return randomBytes(12).toString('base64url');
 }
 
-export function checkPassword(password: string, field = 'password'): void {
-	if (password.length < MIN_PASSWORD) throw new AccountError(`${field}: at least ${MIN_PASSWORD} characters`, field, `${FIELD_ZH[field] ?? '密码'}至少 ${MIN_PASSWORD} 个字符`);
-	if (password.length > 200) throw new AccountError(`${field}: at most 200 characters`, field, `${FIELD_ZH[field] ?? '密码'}最多 200 个字符`);
+/** Usernames this short (li, wu) are inside too many words to refuse every password that contains them. */
+const MIN_NAME_IN_PASSWORD = 3;
+
+/**
+ * The rules for a password someone chooses: 10–200 characters, not the account's username
+ * inside it, and not easy to guess (common passwords, keyboard patterns, repeats, sequences,
+ * dates: zxcvbn, password.ts). The account's names count as words an attacker tries first.
+ */
+export function checkPassword(password: string, field = 'password', account: { username?: string; displayName?: string } = {}): void {
+	const name = FIELD_ZH[field] ?? '密码';
+	if (password.length < MIN_PASSWORD) throw new AccountError(`${field}: at least ${MIN_PASSWORD} characters`, field, `${name}至少 ${MIN_PASSWORD} 个字符`);
+	if (password.length > 200) throw new AccountError(`${field}: at most 200 characters`, field, `${name}最多 200 个字符`);
+	const username = account.username?.trim().toLowerCase() ?? '';
+	if (username.length >= MIN_NAME_IN_PASSWORD && password.toLowerCase().includes(username))
+		throw new AccountError(`${field}: must not contain the username`, field, `${name}不能包含用户名`);
+	const why = weakness(password, [account.username ?? '', account.displayName ?? '']);
+	if (why) throw new AccountError(`${field}: too easy to guess (${why.en}); choose a longer phrase of several unrelated words`, field, `${name}太容易被猜到（${why.zh}），请改用由几个不相关的词组成的较长短语`);
 }
 
 export type SignInResult =
@@ -124,7 +139,7 @@ export class Accounts {
 		const v = parseUserInput(input, org);
 		const [dupe] = await this.db.select({ id: users.id }).from(users).where(eq(users.username, v.username));
 		if (dupe) throw new AccountError(`username: "${v.username}" is taken`, 'username', `用户名“${v.username}”已被使用`);
-		if (input.password) checkPassword(input.password);
+		if (input.password) checkPassword(input.password, 'password', v);
 		const password = input.password || oneTimePassword();
 		const [row] = await this.db
 			.insert(users)
@@ -204,7 +219,7 @@ export class Accounts {
 			throw new AccountError('current: the current password is wrong', 'current', '当前密码不正确');
 		}
 		await this.throttle.succeeded(row.username, ip);
-		checkPassword(next, 'password');
+		checkPassword(next, 'password', row);
 		if (next === current) throw new AccountError('password: choose a password different from the current one', 'password', '新密码不能与当前密码相同');
 		await this.db
 			.update(users)

@@ -13,7 +13,7 @@ import type { Database } from '../db/client';
 import { quarantine } from '../db/schema';
 import type { IngestService } from '../ingest/service';
 import type { OrgIndex } from '../../domain/org';
-import { createDisplayToken, createIngestKey, discardQuarantine, reloadWalls, replayQuarantine, revokeDisplayToken, revokeIngestKey, type AuditFn } from '../admin/ops';
+import { createDisplayToken, createIngestKey, discardQuarantine, quarantineReason, reloadWalls, replayQuarantine, revokeDisplayToken, revokeIngestKey, type AuditFn } from '../admin/ops';
 import type { ListedWall, WallCommand } from '../live/wall-registry';
 
 export interface CommandContext {
@@ -167,7 +167,7 @@ export async function runCommand(ctx: CommandContext, group: string, argv: strin
 				const rows = await ctx.db.select().from(quarantine).where(eq(quarantine.status, 'open')).orderBy(desc(quarantine.id)).limit(limit);
 				return {
 					lines: rows.length
-						? rows.map((r) => `#${r.id}\t${r.receivedAt.toISOString()}\t${r.sender}\t${r.type ?? '?'}\t${r.eventId ?? '?'}\t${r.error}`)
+						? rows.map((r) => `#${r.id}\t${r.receivedAt.toISOString()}\t${r.sender}\t${r.type ?? '?'}\t${r.eventId ?? '?'}\t${quarantineReason(r.error)}`)
 						: ['The quarantine is empty.']
 				};
 			}

@@ -3,12 +3,14 @@
  * then the ingest service. Status codes are the contract's: 200 with per-event results,
  * 400 / 401 / 403 / 413 / 415 / 429 / 503. Nothing is stored unless the reply is 200.
  */
+import { isUtf8 } from 'node:buffer';
 import { checkOrgRefs, orgRefProblems, parseOrgBody, type OrgData, type OrgKind } from '../../domain/org';
 import { isEventType } from '../../domain/catalog';
 import { storableProblem } from '../../domain/storable';
 import { typeAllowed, type IngestKey } from '../auth/credentials';
 import { audit } from '../audit';
 import { isUnavailable } from '../db/client';
+import { invalidUtf8At } from '../http/utf8';
 import { upsertOrg } from '../org/store';
 import { ShuttingDownError } from './service';
 import type { Runtime } from '../runtime';
@@ -54,7 +56,11 @@ async function authKey(rt: Runtime, request: Request): Promise<IngestKey | Respo
 	return key;
 }
 
-/** Read a JSON body of at most MAX_BODY_BYTES, or a ready error response. */
+/**
+ * Read a JSON body of at most MAX_BODY_BYTES, or a ready error response. JSON is UTF-8 (RFC
+ * 8259): a body that is not is refused naming the byte (0-based), not decoded with U+FFFD in
+ * place of what the sender meant.
+ */
 async function readJson(request: Request): Promise<unknown | Response> {
 	const ct = (request.headers.get('content-type') ?? '').toLowerCase();
 	if (!/^application\/([a-z0-9.+-]*\+)?json\b/.test(ct))
@@ -81,7 +87,9 @@ async function readJson(request: Request): Promise<unknown | Response> {
 			}
 			chunks.push(value);
 		}
-	const text = Buffer.concat(chunks).toString('utf8');
+	const bytes = Buffer.concat(chunks);
+	if (!isUtf8(bytes)) return fail(400, `body: invalid UTF-8 at byte ${invalidUtf8At(bytes)}`);
+	const text = bytes.toString('utf8');
 	if (!text.trim()) return fail(400, 'body: empty; expected one event object or {"events": [...]}');
 	try {
 		return JSON.parse(text);

@@ -4,10 +4,11 @@
  * figures with the leader's draft).
  */
 import { error, type RequestEvent } from '@sveltejs/kit';
-import { MONTH, type BulletinFigures, type BulletinTexts } from '../../domain/bulletin';
+import type { BulletinFigures, BulletinTexts } from '../../domain/bulletin';
 import type { Scope } from '../../domain/snapshot';
 import { monthKey, previousMonth } from '../../domain/time';
 import { resolveScope, ScopeError } from '../auth/viewer';
+import { MAX_INT4, param, parsePath, parseQuery } from '../http/params';
 import { getRuntime } from '../runtime';
 import { currentFigures, getDraft, getVersion, listVersions, type Draft, type VersionSummary } from './bulletins';
 
@@ -47,9 +48,14 @@ export function recentMonths(n = 13, scope?: Scope): string[] {
 
 /** A `YYYY-MM` from the route that is not in the future, else 404. */
 export function monthParam(value: string | undefined, scope?: Scope): string {
-	if (!value || !MONTH.test(value)) error(404, `month: expected YYYY-MM, found "${value ?? ''}"`);
-	if (value > thisMonth(scope)) error(404, `month: ${value} has not begun`);
-	return value;
+	const { month } = parsePath({ month: value }, { month: param.month() });
+	if (month > thisMonth(scope)) error(404, `month: ${month} has not begun`);
+	return month;
+}
+
+/** `?v=N`, a published version's number (an integer column), or null for the draft; malformed → 400. */
+export function versionParam(url: URL): number | null {
+	return parseQuery(url, { v: param.id(MAX_INT4).optional() }).v ?? null;
 }
 
 export interface BulletinView {
@@ -70,11 +76,10 @@ export async function loadBulletin(event: Event & { params: Partial<Record<strin
 	const month = monthParam(event.params.month, scope);
 	const db = rt.handle.db;
 	const versions = await listVersions(db, month, scope);
-	const v = event.url.searchParams.get('v');
+	const v = versionParam(event.url);
 	if (v !== null) {
-		const n = /^\d+$/.test(v) ? Number(v) : NaN;
-		const found = Number.isInteger(n) ? await getVersion(db, month, scope, n) : null;
-		if (!found) error(404, `v: no published version "${v}" of ${month}`);
+		const found = await getVersion(db, month, scope, v);
+		if (!found) error(404, `v: no published version ${v} of ${month}`);
 		const { figures, texts, ...summary } = found;
 		return { month, scope, figures, texts, version: summary, versions, draft: null };
 	}

@@ -5,26 +5,34 @@
 import type { CardFilter } from '../../domain/cards';
 import type { Center, OrgIndex } from '../../domain/org';
 import { DEFAULT_TZ, monthKey } from '../../domain/time';
+import { param, parseQuery } from '../http/params';
 
+const QUERY = {
+	center: param.code().optional(),
+	month: param.month().optional(),
+	color: param.oneOf(['yellow', 'red']).optional(),
+	department: param.code().optional(),
+	source: param.oneOf(['hand', 'rule']).optional(),
+	q: param.text(100).optional(),
+	revoked: param.oneOf(['hide', 'show']).optional()
+};
+
+/** The workbench's filter (page and export alike); a bad parameter answers 400 naming it. */
 export function supervisionFilter(url: URL, centers: Center[], org: OrgIndex): { centerCode: string | null; tz: string; cards: CardFilter } {
-	const q = (k: string) => url.searchParams.get(k)?.trim() || null;
-	const wanted = q('center');
-	const centerCode = (wanted && centers.some((c) => c.code === wanted) ? wanted : centers[0]?.code) ?? null;
+	const q = parseQuery(url, QUERY);
+	const centerCode = (q.center && centers.some((c) => c.code === q.center) ? q.center : centers[0]?.code) ?? null;
 	const tz = (centerCode && org.centers.get(centerCode)?.timezone) || DEFAULT_TZ;
-	const month = /^\d{4}-\d{2}$/.test(q('month') ?? '') ? q('month')! : monthKey(Date.now(), tz);
-	const color = q('color');
-	const source = q('source');
 	return {
 		centerCode,
 		tz,
 		cards: {
-			month,
+			month: q.month ?? monthKey(Date.now(), tz),
 			centerCode: centerCode ?? '__none__',
-			color: color === 'yellow' || color === 'red' ? color : null,
-			departmentCode: q('department'),
-			source: source === 'hand' || source === 'rule' ? source : null,
-			q: q('q'),
-			includeRevoked: q('revoked') !== 'hide'
+			color: q.color ?? null,
+			departmentCode: q.department ?? null,
+			source: q.source ?? null,
+			q: q.q ?? null,
+			includeRevoked: q.revoked !== 'hide'
 		}
 	};
 }

@@ -1,5 +1,6 @@
 import { and, desc, gte, ilike, lt, lte, type SQL } from 'drizzle-orm';
 import { auditLog } from '$lib/server/db/schema';
+import { param, parseQuery } from '$lib/server/http/params';
 import { getRuntime } from '$lib/server/runtime';
 import type { PageServerLoad } from './$types';
 
@@ -7,22 +8,29 @@ const PAGE = 100;
 /** `%` and `_` typed by the admin are literal. */
 const like = (v: string) => `%${v.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
 /** A date (YYYY-MM-DD) as the start of that day in Shanghai time. */
-const day = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00+08:00`) : null);
+const day = (v: string | undefined) => (v ? new Date(`${v}T00:00:00+08:00`) : null);
+const QUERY = {
+	actor: param.text(200).optional(),
+	action: param.text(200).optional(),
+	target: param.text(200).optional(),
+	from: param.day().optional(),
+	to: param.day().optional(),
+	before: param.id().optional()
+};
 
 /** The audit log, newest first, filtered; pages go back by id (`before`), never by offset. */
 export const load: PageServerLoad = async ({ url }) => {
-	const q = (k: string) => url.searchParams.get(k)?.trim() ?? '';
-	const filters = { actor: q('actor'), action: q('action'), target: q('target'), from: q('from'), to: q('to') };
+	const q = parseQuery(url, QUERY);
+	const filters = { actor: q.actor ?? '', action: q.action ?? '', target: q.target ?? '', from: q.from ?? '', to: q.to ?? '' };
 	const where: SQL[] = [];
 	if (filters.actor) where.push(ilike(auditLog.actor, like(filters.actor)));
 	if (filters.action) where.push(ilike(auditLog.action, like(filters.action)));
 	if (filters.target) where.push(ilike(auditLog.target, like(filters.target)));
-	const from = day(filters.from);
-	const to = day(filters.to);
+	const from = day(q.from);
+	const to = day(q.to);
 	if (from) where.push(gte(auditLog.at, from));
 	if (to) where.push(lte(auditLog.at, new Date(to.getTime() + 86_400_000 - 1)));
-	const before = Number(url.searchParams.get('before'));
-	if (Number.isInteger(before) && before > 0) where.push(lt(auditLog.id, before));
+	if (q.before) where.push(lt(auditLog.id, q.before));
 	const rows = await getRuntime()
 		.handle.db.select()
 		.from(auditLog)

@@ -2,6 +2,7 @@ import { ORG_KINDS, type OrgData, type OrgKind } from '$lib/domain/org';
 import { checkOrgItem, decodeCsv, itemsToApply, previewOrgCsv, type CsvProblem } from '$lib/domain/org-csv';
 import { fieldChoices, isOrgKind, orgFields, REF_FIELDS, requiredFields } from '$lib/domain/org-fields';
 import { consoleOps, refuse, type FieldError } from '$lib/server/admin/console';
+import { param, parseQuery } from '$lib/server/http/params';
 import { upsertOrg } from '$lib/server/org/store';
 import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
@@ -12,14 +13,17 @@ const SHOWN = 500;
 
 const byCode = (a: { code: string }, b: { code: string }) => a.code.localeCompare(b.code, 'en', { numeric: true });
 
+/** `edit=` empty opens a new item; `edit=CODE` that item. */
+const QUERY = { kind: param.oneOf(ORG_KINDS).optional(), q: param.text(200).optional(), edit: param.code().optional() };
+
 export const load: PageServerLoad = async ({ url }) => {
 	const org = getRuntime().org();
-	const kindParam = url.searchParams.get('kind');
-	const kind: OrgKind = isOrgKind(kindParam) ? kindParam : 'windows';
-	const q = (url.searchParams.get('q') ?? '').trim();
+	const query = parseQuery(url, QUERY);
+	const kind: OrgKind = query.kind ?? 'windows';
+	const q = query.q ?? '';
 	const all = ([...(org[kind] as Map<string, Record<string, unknown>>).values()] as Array<{ code: string; name: string }>).sort(byCode);
 	const matching = q ? all.filter((i) => i.code.toLowerCase().includes(q.toLowerCase()) || i.name.includes(q)) : all;
-	const editCode = url.searchParams.get('edit');
+	const editCode = url.searchParams.has('edit') ? (query.edit ?? '') : null;
 	const editing = editCode === null ? null : editCode === '' ? { isNew: true, item: {} } : { isNew: false, item: (org[kind] as Map<string, unknown>).get(editCode) ?? null };
 	return {
 		kind,

@@ -1,7 +1,8 @@
 import { and, count, desc, eq, type SQL } from 'drizzle-orm';
-import { consoleOps, idsOf, refuse } from '$lib/server/admin/console';
-import { discardQuarantine, fixQuarantine, maskBody, replayQuarantine } from '$lib/server/admin/ops';
+import { consoleOps, refuse } from '$lib/server/admin/console';
+import { discardQuarantine, fixQuarantine, maskBody, quarantineReason, replayQuarantine } from '$lib/server/admin/ops';
 import { quarantine } from '$lib/server/db/schema';
+import { param, parseForm, parseIdList, parseQuery } from '$lib/server/http/params';
 import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -14,10 +15,13 @@ function envelopeFirst(body: unknown): unknown {
 	return Object.fromEntries(Object.entries({ id, type, occurredAt, source, data, ...rest }).filter(([, v]) => v !== undefined));
 }
 
+const QUERY = { sender: param.text(200).optional(), type: param.text(200).optional(), fix: param.id().optional() };
+
 export const load: PageServerLoad = async ({ url }) => {
 	const db = getRuntime().handle.db;
-	const sender = url.searchParams.get('sender') ?? '';
-	const type = url.searchParams.get('type') ?? '';
+	const q = parseQuery(url, QUERY);
+	const sender = q.sender ?? '';
+	const type = q.type ?? '';
 	const where: SQL[] = [eq(quarantine.status, 'open')];
 	if (sender) where.push(eq(quarantine.sender, sender));
 	if (type) where.push(eq(quarantine.type, type));
@@ -27,15 +31,15 @@ export const load: PageServerLoad = async ({ url }) => {
 		db.selectDistinct({ v: quarantine.sender }).from(quarantine).where(eq(quarantine.status, 'open')).orderBy(quarantine.sender),
 		db.selectDistinct({ v: quarantine.type }).from(quarantine).where(eq(quarantine.status, 'open')).orderBy(quarantine.type)
 	]);
-	const fixId = Number(url.searchParams.get('fix') ?? NaN);
-	const fix = rows.find((r) => r.id === fixId) ?? (Number.isInteger(fixId) ? (await db.select().from(quarantine).where(and(eq(quarantine.id, fixId), eq(quarantine.status, 'open'))))[0] : undefined);
+	const fixId = q.fix;
+	const fix = rows.find((r) => r.id === fixId) ?? (fixId ? (await db.select().from(quarantine).where(and(eq(quarantine.id, fixId), eq(quarantine.status, 'open'))))[0] : undefined);
 	const shown = (r: typeof quarantine.$inferSelect) => ({
 		id: r.id,
 		receivedAt: r.receivedAt.toISOString(),
 		sender: r.sender,
 		type: r.type,
 		eventId: r.eventId,
-		error: r.error,
+		error: quarantineReason(r.error),
 		body: JSON.stringify(envelopeFirst(maskBody(r.body)), null, 2)
 	});
 	return {
@@ -52,7 +56,7 @@ export const load: PageServerLoad = async ({ url }) => {
 export const actions: Actions = {
 	fix: async (event) => {
 		const form = await event.request.formData();
-		const id = Number(form.get('id'));
+		const { id } = parseForm(form, { id: param.id() });
 		const body = String(form.get('body') ?? '');
 		const { ctx, audit } = consoleOps(event);
 		const res = await fixQuarantine(ctx, audit, id, body);
@@ -61,7 +65,7 @@ export const actions: Actions = {
 	},
 
 	replay: async (event) => {
-		const ids = idsOf(await event.request.formData());
+		const ids = parseIdList(await event.request.formData());
 		if (!ids.length) return refuse('replay', { id: { key: 'errNoneSelected' } });
 		const { ctx, audit } = consoleOps(event);
 		return { replayed: await replayQuarantine(ctx, audit, ids) };
@@ -74,7 +78,7 @@ export const actions: Actions = {
 
 	discard: async (event) => {
 		const form = await event.request.formData();
-		const ids = idsOf(form);
+		const ids = parseIdList(form);
 		const reason = String(form.get('reason') ?? '').trim();
 		const errors: Record<string, { key: string; params?: Record<string, string | number> }> = {};
 		if (!ids.length) errors.id = { key: 'errNoneSelected' };

@@ -2,6 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { isRole, type Role } from '$lib/domain/roles';
 import { auditRequest } from '$lib/server/audit';
 import { AccountError } from '$lib/server/auth/accounts';
+import { MAX_INT4, param, parseForm } from '$lib/server/http/params';
 import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -44,7 +45,8 @@ function userForm(form: FormData) {
 	};
 }
 
-const idOf = (form: FormData) => Number(form.get('id'));
+/** The account a form is about (a hidden field): a bad id answers 400. */
+const idOf = (form: FormData) => parseForm(form, { id: param.id(MAX_INT4) }).id;
 
 /** Form errors name the field; AccountError already does. */
 const failed = <E extends Record<string, unknown>>(err: unknown, extra: E) => {

@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import { availableActions, dueAtFor, limitDaysFor } from '$lib/domain/hotline';
 import { loadHotlineSettings } from '$lib/server/hotline/settings';
 import { hotlineViewer, ticketView, timelineView } from '$lib/server/hotline/view';
+import { param, parsePath } from '$lib/server/http/params';
 import { getRuntime } from '$lib/server/runtime';
 import type { PageServerLoad } from './$types';
 
@@ -10,8 +11,10 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const rt = getRuntime();
 	const org = rt.org();
 	const viewer = hotlineViewer(locals.user!, org);
-	const { summary, timeline } = await rt.hotline.fromLog(params.ticketId);
-	if (summary.createdAt == null || !rt.hotline.inScope(summary, viewer.reach)) error(404, `no ticket ${params.ticketId}`);
+	// The catalog's shape of a ticket id (hotline.ticket_created).
+	const { ticketId } = parsePath(params, { ticketId: param.text(128) });
+	const { summary, timeline } = await rt.hotline.fromLog(ticketId);
+	if (summary.createdAt == null || !rt.hotline.inScope(summary, viewer.reach)) error(404, `ticketId: no ticket "${ticketId}"`);
 	const now = Date.now();
 	const { settings } = await loadHotlineSettings(rt.handle.db);
 	const days = limitDaysFor(settings, summary.category);

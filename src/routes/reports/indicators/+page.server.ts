@@ -1,9 +1,10 @@
-import { error, fail } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { randomBytes } from 'node:crypto';
 import { rankedRegions } from '$lib/domain/bulletin';
-import { checkEntry, indicatorEvents, indicatorKeys, indicatorPeriods, indicatorRanking, KNOWN_INDICATORS, previewIndicatorCsv, PERIOD, type IndicatorEntry } from '$lib/domain/indicators';
+import { checkEntry, indicatorEvents, indicatorKeys, indicatorPeriods, indicatorRanking, KNOWN_INDICATORS, previewIndicatorCsv, type IndicatorEntry } from '$lib/domain/indicators';
 import { decodeCsv } from '$lib/domain/org-csv';
 import { auditRequest } from '$lib/server/audit';
+import { param, parseQuery } from '$lib/server/http/params';
 import { reportScope, scopeQuery, thisMonth } from '$lib/server/reports/page';
 import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -20,9 +21,7 @@ export const load: PageServerLoad = async (event) => {
 	const indicators = rt.projector.state.indicators;
 	const keys = indicatorKeys(indicators);
 	const periods = [...new Set(keys.flatMap((k) => indicatorPeriods(indicators, k, allowed)))].sort().reverse();
-	const asked = event.url.searchParams.get('period');
-	if (asked !== null && !PERIOD.test(asked)) error(404, `period: expected YYYY-MM, found "${asked}"`);
-	const period = asked ?? periods[0] ?? thisMonth(scope);
+	const period = parseQuery(event.url, { period: param.month().optional() }).period ?? periods[0] ?? thisMonth(scope);
 	return {
 		period,
 		periods: periods.includes(period) ? periods : [period, ...periods].sort().reverse(),

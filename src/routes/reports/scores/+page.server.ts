@@ -1,7 +1,8 @@
 import { error } from '@sveltejs/kit';
-import { issuerOf, MONTH } from '$lib/domain/bulletin';
+import { issuerOf } from '$lib/domain/bulletin';
 import { scoreDepartments } from '$lib/domain/scoring';
 import { departmentsOf } from '$lib/domain/snapshot';
+import { param, parseQuery } from '$lib/server/http/params';
 import { monthCounters } from '$lib/server/reports/months';
 import { recentMonths, reportScope, scopeQuery, thisMonth } from '$lib/server/reports/page';
 import { getRuntime } from '$lib/server/runtime';
@@ -12,9 +13,9 @@ export const load: PageServerLoad = async (event) => {
 	const rt = getRuntime();
 	const org = rt.org();
 	const scope = reportScope(event);
-	const asked = event.url.searchParams.get('month');
-	const month = asked ?? thisMonth(scope);
-	if (!MONTH.test(month) || month > thisMonth(scope)) error(404, `month: expected a month up to ${thisMonth(scope)}, found "${month}"`);
+	const query = parseQuery(event.url, { month: param.month().optional(), dept: param.code().optional() });
+	const month = query.month ?? thisMonth(scope);
+	if (month > thisMonth(scope)) error(404, `month: expected a month up to ${thisMonth(scope)}, found "${month}"`);
 	const now = Date.now();
 	const { counters, source } = await monthCounters(rt.handle.db, rt.projector.state, month, now, org.timezoneOf(scope.kind === 'center' ? scope.code : null));
 	const rules = rt.rules().scoring;
@@ -27,7 +28,7 @@ export const load: PageServerLoad = async (event) => {
 		source,
 		rules,
 		scores,
-		selected: event.url.searchParams.get('dept'),
+		selected: query.dept ?? null,
 		query: scopeQuery(event.url)
 	};
 };

@@ -1,5 +1,6 @@
 import { error, type RequestHandler } from '@sveltejs/kit';
 import { actorOf } from '$lib/server/auth/reach';
+import { param, parsePath } from '$lib/server/http/params';
 import { getRuntime } from '$lib/server/runtime';
 
 /**
@@ -7,11 +8,10 @@ import { getRuntime } from '$lib/server/runtime';
  * and only a card the supervisor's scope reaches (else 404, as for a key that does not exist).
  */
 export const GET: RequestHandler = async ({ params, locals }) => {
-	const key = params.id ?? '';
-	if (!/^[a-z0-9]{16,64}$/.test(key)) error(404, 'no such evidence');
+	const { id: key } = parsePath(params, { id: param.text(64).regex(/^[a-z0-9]{16,64}$/, 'expected an evidence key') });
 	const rt = getRuntime();
 	const file = await rt.cardDesk.evidence(key, actorOf(locals.user!, rt.org()).reach);
-	if (!file) error(404, 'no such evidence');
+	if (!file) error(404, 'id: no such evidence');
 	const inline = /^image\/|^application\/pdf$/.test(file.contentType);
 	return new Response(new Uint8Array(file.bytes), {
 		headers: {

@@ -1,11 +1,12 @@
 import { error, type RequestHandler } from '@sveltejs/kit';
+import path from 'node:path';
 import { dev } from '$app/environment';
 import { scopeLabel } from '$lib/domain/snapshot';
 import { parseLang } from '$lib/i18n';
 import { SESSION_COOKIE } from '$lib/server/auth/session';
 import { getVersion } from '$lib/server/reports/bulletins';
-import { fileName, monthParam, reportScope, scopeQuery } from '$lib/server/reports/page';
-import { PdfUnavailableError, renderPdf } from '$lib/server/reports/pdf';
+import { fileName, monthParam, reportScope, scopeQuery, versionParam } from '$lib/server/reports/page';
+import { PdfBusyError, PdfStore, PdfUnavailableError, renderPdf } from '$lib/server/reports/pdf';
 import { getRuntime } from '$lib/server/runtime';
 
 /** Where this server answers itself: its own port on the loopback (the public URL may be a proxy's). */
@@ -16,22 +17,39 @@ function selfOrigin(url: URL): string {
 	return `http://${h}:${port}`;
 }
 
-/** The bulletin as a PDF: headless Chromium prints the print page as the requesting user. */
+let store: PdfStore | null = null;
+
+/**
+ * The bulletin as a PDF: headless Chromium prints the print page as the requesting user. A
+ * published version comes from the store once rendered (`X-Hallwatch-Pdf: cached`); the draft
+ * is rendered every time (`rendered`). A full render queue answers 429 with Retry-After.
+ */
 export const GET: RequestHandler = async (event) => {
 	const { url, params, cookies } = event;
 	const scope = reportScope(event);
 	const month = monthParam(params.month, scope);
-	const v = url.searchParams.get('v');
-	const version = v === null ? null : /^\d+$/.test(v) ? Number(v) : NaN;
-	if (version !== null && !(await getVersion(getRuntime().handle.db, month, scope, version))) error(404, `v: no published version "${v}" of ${month}`);
+	const version = versionParam(url);
+	if (version !== null && !(await getVersion(getRuntime().handle.db, month, scope, version))) error(404, `v: no published version ${version} of ${month}`);
+	const lang = parseLang(url.searchParams.get('lang') ?? cookies.get('lang'));
 	const q = new URLSearchParams(scopeQuery(url));
 	if (version !== null) q.set('v', String(version));
-	q.set('lang', parseLang(url.searchParams.get('lang') ?? cookies.get('lang')));
+	q.set('lang', lang);
 	const session = cookies.get(SESSION_COOKIE);
+	const render = () => renderPdf(`${selfOrigin(url)}/reports/bulletin/${month}/print?${q}`, session ? { name: SESSION_COOKIE, value: session } : null);
 	let pdf: Buffer;
+	let cached = false;
 	try {
-		pdf = await renderPdf(`${selfOrigin(url)}/reports/bulletin/${month}/print?${q}`, session ? { name: SESSION_COOKIE, value: session } : null);
+		if (version === null) pdf = await render();
+		else {
+			store ??= new PdfStore(path.join(getRuntime().config.dataDir, 'pdf'));
+			({ pdf, cached } = await store.get({ scope: scopeLabel(scope), month, version, lang }, render));
+		}
 	} catch (err) {
+		if (err instanceof PdfBusyError)
+			return new Response(lang === 'en' ? `Busy rendering other PDFs: try again in ${err.retryAfterSec} s.` : `正在生成其他 PDF，请 ${err.retryAfterSec} 秒后重试。`, {
+				status: 429,
+				headers: { 'retry-after': String(err.retryAfterSec), 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }
+			});
 		if (err instanceof PdfUnavailableError) error(503, err.message);
 		throw err;
 	}
@@ -39,7 +57,8 @@ export const GET: RequestHandler = async (event) => {
 		headers: {
 			'content-type': 'application/pdf',
 			'content-disposition': `attachment; filename="${fileName(month, scopeLabel(scope), version, 'pdf')}"`,
-			'cache-control': 'no-store'
+			'cache-control': 'no-store',
+			'x-hallwatch-pdf': cached ? 'cached' : 'rendered'
 		}
 	});
 };
