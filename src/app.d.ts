@@ -2,6 +2,8 @@
 declare global {
 	namespace App {
 		interface Locals {
+			/** Every service of the running Hallwatch (placed by hooks.server.ts; routes never reach for a global). */
+			services: import('$lib/server/services').Services;
 			/** The signed-in person (a valid session), or null. */
 			user: import('$lib/server/auth/session').SessionUser | null;
 			/** Their session (id is the SHA-256 of the cookie's token, never the token). */

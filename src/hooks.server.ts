@@ -1,4 +1,5 @@
 import { json, redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
 import { ACCESS, decide } from '$lib/server/auth/access';
 import { identify } from '$lib/server/auth/identify';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/auth/session';
@@ -22,11 +23,17 @@ function nulRefused(where: string, api: boolean, action: boolean): Response {
 	return new Response(`400 ${reason}`, { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 }
 
+/** The services of the running Hallwatch, for every route (the one place that reads the global slot). */
+const services: Handle = ({ event, resolve }) => {
+	event.locals.services = getRuntime();
+	return resolve(event);
+};
+
 /**
  * Who is asking (`identify`: one precedence for pages, endpoints and both WebSockets), then the
  * one guard: the access table decides for every route, pages, form actions and endpoints alike.
  */
-export const handle: Handle = async ({ event, resolve }) => {
+const guard: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
 	event.locals.viewer = null;
@@ -36,7 +43,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const action = event.request.headers.get('x-sveltekit-action') === 'true';
 	const nulUrl = nulInUrl(url);
 	if (nulUrl) return nulRefused(nulUrl, api, action);
-	const rt = getRuntime();
+	const rt = event.locals.services;
 	const secure = url.protocol === 'https:';
 	const lang = parseLang(cookies.get('lang'));
 	const rule = route.id ? ACCESS[route.id] : undefined;
@@ -91,6 +98,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 	return response;
 };
+
+export const handle = sequence(services, guard);
 
 /** An unexpected error: logged with an id (no personal data), answered with a generic message and the id. */
 export const handleError: HandleServerError = ({ error, event, status, message }) => {

@@ -1,15 +1,15 @@
 /**
- * The running Hallwatch: database, org, credentials, ingest, live projection, stream hub,
- * deadline judge, checkpoints, demo simulator and control socket, started once per process
- * and shared by SvelteKit routes (via hooks.server.ts) and the WebSocket upgrade handler
- * (server.js in production, the Vite plugin in dev) through a global slot.
+ * The composition root: builds every service once per process (database, org and rules,
+ * credentials, sessions, ingest, projection, stream hub, terminals, supervision, hotline, the
+ * writer's loops, demo simulator, control socket) and wires them together. Routes receive them
+ * as `event.locals.services` (hooks.server.ts); the WebSocket upgrades (server.js in production,
+ * the Vite plugin in dev) and `stop()` are the process owner's, through a global slot.
  */
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { OrgIndex } from '../domain/org';
 import { Credentials, CREDENTIALS_CHANNEL } from './auth/credentials';
 import { CardDesk } from './supervision/cards';
 import { PresenceRounds } from './supervision/rounds';
@@ -21,7 +21,8 @@ import { SessionStore } from './auth/session';
 import { describeDatabase, type Config } from './config';
 import { runCommand, type CommandContext } from './control/commands';
 import { serveControl } from './control/socket';
-import { openDatabase, type DbHandle } from './db/client';
+import { openDatabase } from './db/client';
+import type { Services } from './services';
 import { LOG_CHANNEL, readAfter } from './db/log';
 import { IngestService } from './ingest/service';
 import { Hub } from './live/hub';
@@ -37,40 +38,11 @@ import { DemoRunner } from './sim/runner';
 import { HotlineDesk } from './hotline/desk';
 import { HotlineTickets } from './hotline/tickets';
 
-export interface Runtime {
-	config: Config;
-	handle: DbHandle;
-	org(): OrgIndex;
-	reloadOrg(): Promise<void>;
-	/** Card rules, the working-day calendar and the scoring rules in force (settings `rules`, `calendar`, `scoring`). */
-	rules(): RulesConfig;
-	/** Reload them after an admin saved (and tell the other instances). */
-	reloadRules(): Promise<void>;
-	credentials: Credentials;
-	sessions: SessionStore;
-	accounts: Accounts;
-	ingest: IngestService;
-	projector: Projector;
-	hub: Hub;
-	/** The wall displays of every instance (list, reload). */
-	walls: WallRegistry;
-	terminals: TerminalService;
+/** The services and what only the process owner (server.js, the Vite plugin, tests) may use. */
+export interface Runtime extends Services {
 	terminalHub: TerminalHub;
-	rounds: PresenceRounds;
-	cardDesk: CardDesk;
-	/** The `hotline_tickets` projection and the console's reads of it. */
-	hotline: HotlineTickets;
-	/** The hotline console's actions (events through the ingest path). */
-	hotlineDesk: HotlineDesk;
-	isLeader(): boolean;
-	demo: DemoRunner | null;
-	startedAt: number;
-	/** Sockets opened with a session: closed when it ends (sign-out closes them at once). */
-	sessionSockets: SessionSockets;
 	/** Upgrade `/api/v1/stream` and `/api/v1/terminal`; returns false for other paths (left to others, e.g. Vite HMR). */
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-	health(): Promise<{ ok: boolean; detail: Record<string, unknown> }>;
-	commandContext(actor: string): CommandContext;
 	stop(): Promise<void>;
 }
 

@@ -3,7 +3,6 @@ import { homeFor } from '$lib/domain/roles';
 import { auditRequest, requestActor } from '$lib/server/audit';
 import { AccountError, ThrottledError } from '$lib/server/auth/accounts';
 import { clockTime } from '$lib/server/auth/web';
-import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -14,7 +13,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 export const actions: Actions = {
 	/** Change my password: every other session of mine ends; this one stays. */
 	password: async (event) => {
-		const rt = getRuntime();
+		const rt = event.locals.services;
 		const user = event.locals.user!;
 		const form = await event.request.formData();
 		const current = String(form.get('current') ?? '');

@@ -1,13 +1,12 @@
 import { desc, eq, isNull, sql } from 'drizzle-orm';
 import { auditLog, displayTokens, ingestKeys, quarantine, users } from '$lib/server/db/schema';
-import { getRuntime } from '$lib/server/runtime';
 import type { PageServerLoad } from './$types';
 
 const count = (rows: Array<{ n: number }>) => Number(rows[0]?.n ?? 0);
 
 /** Overview: how many of each, and the latest audit entries. */
-export const load: PageServerLoad = async () => {
-	const rt = getRuntime();
+export const load: PageServerLoad = async ({ locals }) => {
+	const rt = locals.services;
 	const db = rt.handle.db;
 	const n = sql<number>`count(*)::int`;
 	const [u, k, t, q, recent, walls] = await Promise.all([

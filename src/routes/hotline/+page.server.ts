@@ -4,7 +4,6 @@ import { monthKey } from '$lib/domain/time';
 import { loadHotlineSettings } from '$lib/server/hotline/settings';
 import { hotlineViewer, ticketView } from '$lib/server/hotline/view';
 import { param, parseQuery } from '$lib/server/http/params';
-import { getRuntime } from '$lib/server/runtime';
 import type { PageServerLoad } from './$types';
 
 const FLAG = param.oneOf(['1', '0']).optional();
@@ -30,7 +29,7 @@ const QUERY = {
 
 /** 12345 热线工作台: this month's figures (overall, by department, ranked), the ticket list, intake. */
 export const load: PageServerLoad = async ({ locals, url }) => {
-	const rt = getRuntime();
+	const rt = locals.services;
 	const org = rt.org();
 	const viewer = hotlineViewer(locals.user!, org);
 	const now = Date.now();

@@ -2,18 +2,17 @@ import { fail, redirect } from '@sveltejs/kit';
 import { homeFor } from '$lib/domain/roles';
 import { audit, requestActor } from '$lib/server/audit';
 import { clockTime, safeNext, startSession } from '$lib/server/auth/web';
-import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	if (locals.user) redirect(303, safeNext(url.searchParams.get('next'), homeFor(locals.user.roles), url.origin));
-	if ((await getRuntime().accounts.count()) === 0) redirect(303, '/setup');
+	if ((await locals.services.accounts.count()) === 0) redirect(303, '/setup');
 	return {};
 };
 
 export const actions: Actions = {
 	default: async (event) => {
-		const rt = getRuntime();
+		const rt = event.locals.services;
 		const form = await event.request.formData();
 		const username = String(form.get('username') ?? '').trim();
 		const password = String(form.get('password') ?? '');
@@ -30,7 +29,7 @@ export const actions: Actions = {
 			}
 			return fail(429, { username, error: result.reason, until: clockTime(result.until) });
 		}
-		await startSession(rt, event, result.user.id);
+		await startSession(rt.sessions, event, result.user.id);
 		await audit(rt.handle.db, { actor: `user:${result.user.username}`, action: 'auth.login', target: result.user.username, ip });
 		if (result.user.mustChangePassword) redirect(303, '/account?first=1');
 		redirect(303, safeNext(event.url.searchParams.get('next'), homeFor(result.user.roles), event.url.origin));

@@ -1,11 +1,10 @@
 import { redirect, type RequestHandler } from '@sveltejs/kit';
 import { auditRequest } from '$lib/server/audit';
 import { endSessionCookie } from '$lib/server/auth/web';
-import { getRuntime } from '$lib/server/runtime';
 
 /** Sign out (POST only, from the bar's form): the session ends on the server, the cookie goes. */
 export const POST: RequestHandler = async (event) => {
-	const rt = getRuntime();
+	const rt = event.locals.services;
 	if (event.locals.session) {
 		await rt.sessions.invalidate(event.locals.session.id);
 		// Its sockets here close now; on other instances by their next heartbeat.

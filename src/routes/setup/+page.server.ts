@@ -3,18 +3,17 @@ import { sql } from 'drizzle-orm';
 import { audit, requestActor } from '$lib/server/audit';
 import { AccountError, Accounts } from '$lib/server/auth/accounts';
 import { startSession } from '$lib/server/auth/web';
-import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
 /** First run: create the first administrator. Works only while no user exists. */
-export const load: PageServerLoad = async () => {
-	if ((await getRuntime().accounts.count()) > 0) redirect(303, '/login');
+export const load: PageServerLoad = async ({ locals }) => {
+	if ((await locals.services.accounts.count()) > 0) redirect(303, '/login');
 	return {};
 };
 
 export const actions: Actions = {
 	default: async (event) => {
-		const rt = getRuntime();
+		const rt = event.locals.services;
 		const form = await event.request.formData();
 		const username = String(form.get('username') ?? '').trim();
 		const displayName = String(form.get('displayName') ?? '').trim();
@@ -37,7 +36,7 @@ export const actions: Actions = {
 		if (!created) redirect(303, '/login');
 		const { ip } = requestActor(event);
 		await audit(rt.handle.db, { actor: `user:${username}`, action: 'user.create', target: username, ip, detail: { roles: ['admin'], via: 'first-run setup' } });
-		await startSession(rt, event, created.user.id);
+		await startSession(rt.sessions, event, created.user.id);
 		await audit(rt.handle.db, { actor: `user:${username}`, action: 'auth.login', target: username, ip });
 		redirect(303, '/admin');
 	}

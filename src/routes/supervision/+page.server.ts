@@ -4,7 +4,6 @@ import type { RoundTarget } from '$lib/domain/presence';
 import { monthKey, DEFAULT_TZ } from '$lib/domain/time';
 import { auditRequest } from '$lib/server/audit';
 import { actorOf, NotInScope } from '$lib/server/auth/reach';
-import { getRuntime } from '$lib/server/runtime';
 import type { EvidenceFile } from '$lib/server/supervision/cards';
 import { supervisionFilter } from '$lib/server/supervision/scope';
 import { UserError } from '$lib/server/user-error';
@@ -12,7 +11,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 /** 督查工作台: presence rounds (start one now, today's results) and red/yellow cards. */
 export const load: PageServerLoad = async ({ locals, url }) => {
-	const rt = getRuntime();
+	const rt = locals.services;
 	const org = rt.org();
 	const { reach } = actorOf(locals.user!, org);
 	const centers = reach.centers();
@@ -49,13 +48,13 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 /** A refused action: 404 for what lies outside the scope (as if it did not exist, and audited), else 400. */
 async function refused(event: RequestEvent, form: string, err: unknown, extra: Record<string, unknown> = {}) {
 	if (!(err instanceof UserError)) throw err;
-	if (err instanceof NotInScope) await auditRequest(getRuntime().handle.db, event, 'access.out_of_scope', event.url.search.slice(1), { field: err.field, error: err.message });
+	if (err instanceof NotInScope) await auditRequest(event.locals.services.handle.db, event, 'access.out_of_scope', event.url.search.slice(1), { field: err.field, error: err.message });
 	return fail(err instanceof NotInScope ? 404 : 400, { form, field: err.field, error: err.message, zh: err.zh, ...extra });
 }
 
 export const actions: Actions = {
 	startRound: async (event) => {
-		const rt = getRuntime();
+		const rt = event.locals.services;
 		const form = await event.request.formData();
 		const centerCode = String(form.get('center') ?? '');
 		const { reach } = actorOf(event.locals.user!, rt.org());
@@ -71,7 +70,7 @@ export const actions: Actions = {
 		}
 	},
 	issueCard: async (event) => {
-		const rt = getRuntime();
+		const rt = event.locals.services;
 		const form = await event.request.formData();
 		const targetKind = String(form.get('targetKind') ?? '');
 		const targetCode = String(form.get(`target_${targetKind}`) ?? form.get('targetCode') ?? '');
@@ -87,7 +86,7 @@ export const actions: Actions = {
 		}
 	},
 	revokeCard: async (event) => {
-		const rt = getRuntime();
+		const rt = event.locals.services;
 		const form = await event.request.formData();
 		const cardId = String(form.get('cardId') ?? '');
 		const reason = String(form.get('reason') ?? '');

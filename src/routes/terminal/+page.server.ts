@@ -1,11 +1,10 @@
 import { fail } from '@sveltejs/kit';
-import { getRuntime } from '$lib/server/runtime';
 import { PAUSE_REASONS, TerminalError, type TerminalAction } from '$lib/server/supervision/terminal';
 import type { Actions, PageServerLoad } from './$types';
 
 /** 窗口终端: the signed-in staff member's own window (never another's). */
 export const load: PageServerLoad = ({ locals }) => {
-	const rt = getRuntime();
+	const rt = locals.services;
 	const staffCode = locals.user!.staffCode;
 	return { view: staffCode ? rt.terminals.view(staffCode) : null, now: Date.now(), pauseReasons: [...PAUSE_REASONS] };
 };
@@ -13,7 +12,7 @@ export const load: PageServerLoad = ({ locals }) => {
 export const actions: Actions = {
 	/** One terminal action → one event in the log (the event itself is the record of it). */
 	act: async (event) => {
-		const rt = getRuntime();
+		const rt = event.locals.services;
 		const form = await event.request.formData();
 		const field = (k: string) => String(form.get(k) ?? '');
 		const action = { action: field('action'), status: field('status'), reason: field('reason') || undefined, result: field('result'), checkId: field('checkId') } as TerminalAction & Record<string, unknown>;

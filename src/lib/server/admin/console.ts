@@ -4,11 +4,10 @@
  */
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import { auditRequest } from '../audit';
-import { getRuntime } from '../runtime';
 import type { AuditFn, OpsContext } from './ops';
 
 export function consoleOps(event: RequestEvent) {
-	const rt = getRuntime();
+	const rt = event.locals.services;
 	const ctx: OpsContext & Required<Pick<OpsContext, 'walls'>> = { db: rt.handle.db, credentials: rt.credentials, ingest: rt.ingest, org: rt.org, walls: rt.walls };
 	const audit: AuditFn = (action, target, detail, db = rt.handle.db) => auditRequest(db, event, action, target, detail);
 	return { rt, ctx, audit };

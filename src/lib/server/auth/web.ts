@@ -2,10 +2,9 @@
  * Session cookies on SvelteKit requests: start one after a sign-in, end one at sign-out.
  */
 import type { Cookies } from '@sveltejs/kit';
-import type { Runtime } from '../runtime';
-import { generateSessionToken, SESSION_COOKIE, sessionCookieOptions } from './session';
+import { generateSessionToken, SESSION_COOKIE, sessionCookieOptions, type SessionStore } from './session';
 
-export async function startSession(rt: Runtime, event: { cookies: Cookies; url: URL; request: Request; getClientAddress(): string }, userId: number): Promise<void> {
+export async function startSession(sessions: SessionStore, event: { cookies: Cookies; url: URL; request: Request; getClientAddress(): string }, userId: number): Promise<void> {
 	const token = generateSessionToken();
 	let ip: string | null = null;
 	try {
@@ -13,7 +12,7 @@ export async function startSession(rt: Runtime, event: { cookies: Cookies; url: 
 	} catch {
 		/* no address (tests) */
 	}
-	const session = await rt.sessions.create(token, userId, { ip, userAgent: event.request.headers.get('user-agent') });
+	const session = await sessions.create(token, userId, { ip, userAgent: event.request.headers.get('user-agent') });
 	event.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(session.expiresAt, event.url.protocol === 'https:'));
 }
 

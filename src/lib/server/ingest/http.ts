@@ -13,7 +13,10 @@ import { isUnavailable } from '../db/client';
 import { invalidUtf8At } from '../http/utf8';
 import { upsertOrg } from '../org/store';
 import { ShuttingDownError } from './service';
-import type { Runtime } from '../runtime';
+import type { Services } from '../services';
+
+/** What the HTTP edge of ingest needs. */
+export type IngestEdge = Pick<Services, 'config' | 'credentials' | 'ingest' | 'org' | 'reloadOrg' | 'handle'>;
 
 export const MAX_BODY_BYTES = 1 << 20;
 export const MAX_EVENTS = 1000;
@@ -41,14 +44,14 @@ export class RateLimiter {
 	}
 }
 
-const limiters = new WeakMap<Runtime, RateLimiter>();
-function limiterFor(rt: Runtime): RateLimiter {
+const limiters = new WeakMap<IngestEdge, RateLimiter>();
+function limiterFor(rt: IngestEdge): RateLimiter {
 	let l = limiters.get(rt);
 	if (!l) limiters.set(rt, (l = new RateLimiter(rt.config.ingestRatePerSec)));
 	return l;
 }
 
-async function authKey(rt: Runtime, request: Request): Promise<IngestKey | Response> {
+async function authKey(rt: IngestEdge, request: Request): Promise<IngestKey | Response> {
 	const m = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '');
 	if (!m) return fail(401, 'Authorization: expected "Bearer <ingest key>"', { 'www-authenticate': 'Bearer' });
 	const key = await rt.credentials.verifyKey(m[1]);
@@ -98,7 +101,7 @@ async function readJson(request: Request): Promise<unknown | Response> {
 	}
 }
 
-export async function handleEventsPost(rt: Runtime, request: Request): Promise<Response> {
+export async function handleEventsPost(rt: IngestEdge, request: Request): Promise<Response> {
 	try {
 		const key = await authKey(rt, request);
 		if (key instanceof Response) return key;
@@ -128,7 +131,7 @@ export async function handleEventsPost(rt: Runtime, request: Request): Promise<R
 }
 
 /** `PUT /api/v1/org`: upsert by code; invalid items are reported and skipped, valid ones stored. */
-export async function handleOrgPut(rt: Runtime, request: Request): Promise<Response> {
+export async function handleOrgPut(rt: IngestEdge, request: Request): Promise<Response> {
 	try {
 		const key = await authKey(rt, request);
 		if (key instanceof Response) return key;

@@ -9,7 +9,7 @@ import type { Scope } from '../../domain/snapshot';
 import { monthKey, previousMonth } from '../../domain/time';
 import { resolveScope, ScopeError } from '../auth/viewer';
 import { MAX_INT4, param, parsePath, parseQuery } from '../http/params';
-import { getRuntime } from '../runtime';
+import type { OrgIndex } from '../../domain/org';
 import { currentFigures, getDraft, getVersion, listVersions, type Draft, type VersionSummary } from './bulletins';
 
 type Event = Pick<RequestEvent, 'url' | 'locals'>;
@@ -17,7 +17,7 @@ type Event = Pick<RequestEvent, 'url' | 'locals'>;
 /** The scope asked for, or the user's own; outside their scope → 403, unknown code → 404. */
 export function reportScope(event: Event): Scope {
 	try {
-		return resolveScope(event.url, event.locals.viewer!, getRuntime().org());
+		return resolveScope(event.url, event.locals.viewer!, event.locals.services.org());
 	} catch (err) {
 		if (err instanceof ScopeError) error(err.status, err.message);
 		throw err;
@@ -34,22 +34,22 @@ export function scopeQuery(url: URL): string {
 	return q.toString();
 }
 
-export function thisMonth(scope?: Scope): string {
-	const org = getRuntime().org();
+/** This month in the scope's time zone. */
+export function thisMonth(org: OrgIndex, scope?: Scope): string {
 	return monthKey(Date.now(), org.timezoneOf(scope?.kind === 'center' ? scope.code : null));
 }
 
 /** The last `n` months, newest first, ending with this one. */
-export function recentMonths(n = 13, scope?: Scope): string[] {
-	const out = [thisMonth(scope)];
+export function recentMonths(org: OrgIndex, n = 13, scope?: Scope): string[] {
+	const out = [thisMonth(org, scope)];
 	while (out.length < n) out.push(previousMonth(out[out.length - 1]));
 	return out;
 }
 
 /** A `YYYY-MM` from the route that is not in the future, else 404. */
-export function monthParam(value: string | undefined, scope?: Scope): string {
+export function monthParam(value: string | undefined, org: OrgIndex, scope?: Scope): string {
 	const { month } = parsePath({ month: value }, { month: param.month() });
-	if (month > thisMonth(scope)) error(404, `month: ${month} has not begun`);
+	if (month > thisMonth(org, scope)) error(404, `month: ${month} has not begun`);
 	return month;
 }
 
@@ -71,9 +71,9 @@ export interface BulletinView {
 
 /** The bulletin a page shows: `?v=N` (published, frozen) or the current figures with the draft. */
 export async function loadBulletin(event: Event & { params: Partial<Record<string, string>> }): Promise<BulletinView> {
-	const rt = getRuntime();
+	const rt = event.locals.services;
 	const scope = reportScope(event);
-	const month = monthParam(event.params.month, scope);
+	const month = monthParam(event.params.month, rt.org(), scope);
 	const db = rt.handle.db;
 	const versions = await listVersions(db, month, scope);
 	const v = versionParam(event.url);

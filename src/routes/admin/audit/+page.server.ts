@@ -1,7 +1,6 @@
 import { and, desc, gte, ilike, lt, lte, type SQL } from 'drizzle-orm';
 import { auditLog } from '$lib/server/db/schema';
 import { param, parseQuery } from '$lib/server/http/params';
-import { getRuntime } from '$lib/server/runtime';
 import type { PageServerLoad } from './$types';
 
 const PAGE = 100;
@@ -19,7 +18,7 @@ const QUERY = {
 };
 
 /** The audit log, newest first, filtered; pages go back by id (`before`), never by offset. */
-export const load: PageServerLoad = async ({ url }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
 	const q = parseQuery(url, QUERY);
 	const filters = { actor: q.actor ?? '', action: q.action ?? '', target: q.target ?? '', from: q.from ?? '', to: q.to ?? '' };
 	const where: SQL[] = [];
@@ -31,7 +30,7 @@ export const load: PageServerLoad = async ({ url }) => {
 	if (from) where.push(gte(auditLog.at, from));
 	if (to) where.push(lte(auditLog.at, new Date(to.getTime() + 86_400_000 - 1)));
 	if (q.before) where.push(lt(auditLog.id, q.before));
-	const rows = await getRuntime()
+	const rows = await locals.services
 		.handle.db.select()
 		.from(auditLog)
 		.where(where.length ? and(...where) : undefined)

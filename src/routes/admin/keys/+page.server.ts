@@ -3,14 +3,13 @@ import { consoleOps, refuse, type FieldError } from '$lib/server/admin/console';
 import { createDisplayToken, createIngestKey, revokeDisplayToken, revokeIngestKey } from '$lib/server/admin/ops';
 import { CredentialError, NAME_RE, parseTypePatterns, type DisplayToken } from '$lib/server/auth/credentials';
 import type { OrgIndex } from '$lib/domain/org';
-import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The prefixes a key may be given with a tick: one per family of sendable types, plus org and everything. */
 const PREFIXES = [...new Set(EVENT_TYPES.filter((t) => !SYSTEM_EVENT_TYPES.includes(t)).map((t) => `${t.split('.')[0]}.*`)), 'org', '*'];
 
-export const load: PageServerLoad = async () => {
-	const rt = getRuntime();
+export const load: PageServerLoad = async ({ locals }) => {
+	const rt = locals.services;
 	const [keys, tokens] = await Promise.all([rt.credentials.listKeys(), rt.credentials.listTokens()]);
 	const iso = (d: Date | null) => d?.toISOString() ?? null;
 	const org = rt.org();

@@ -4,7 +4,6 @@ import { fieldChoices, isOrgKind, orgFields, REF_FIELDS, requiredFields } from '
 import { consoleOps, refuse, type FieldError } from '$lib/server/admin/console';
 import { param, parseQuery } from '$lib/server/http/params';
 import { upsertOrg } from '$lib/server/org/store';
-import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Larger files are refused with a clear message (the server takes request bodies up to 2 MB). */
@@ -16,8 +15,8 @@ const byCode = (a: { code: string }, b: { code: string }) => a.code.localeCompar
 /** `edit=` empty opens a new item; `edit=CODE` that item. */
 const QUERY = { kind: param.oneOf(ORG_KINDS).optional(), q: param.text(200).optional(), edit: param.code().optional() };
 
-export const load: PageServerLoad = async ({ url }) => {
-	const org = getRuntime().org();
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const org = locals.services.org();
 	const query = parseQuery(url, QUERY);
 	const kind: OrgKind = query.kind ?? 'windows';
 	const q = query.q ?? '';
@@ -70,7 +69,7 @@ export const actions: Actions = {
 		const values = Object.fromEntries(orgFields(kind).map((f) => [f, String(form.get(f) ?? '')]));
 		if (!isNew && values.code !== String(form.get('originalCode') ?? values.code))
 			return refuse('save', { code: { key: 'errCodeFixed' } }, { kind, isNew, values });
-		const org = getRuntime().org();
+		const org = event.locals.services.org();
 		const checked = checkOrgItem(kind, values, org, isNew);
 		if (!checked.ok) {
 			const errors: Record<string, FieldError> = {};
@@ -93,7 +92,7 @@ export const actions: Actions = {
 		if (!(file instanceof File) || file.size === 0) return refuse('preview', { file: { key: 'errNoFile' } }, { kind });
 		if (file.size > MAX_CSV_BYTES) return refuse('preview', { file: { key: 'errTooLarge', params: { size: file.size, max: MAX_CSV_BYTES } } }, { kind });
 		const { text, encoding } = decodeCsv(new Uint8Array(await file.arrayBuffer()));
-		const preview = previewOrgCsv(kind, text, getRuntime().org());
+		const preview = previewOrgCsv(kind, text, event.locals.services.org());
 		return {
 			preview: {
 				...preview,
@@ -114,7 +113,7 @@ export const actions: Actions = {
 		const text = String(form.get('text') ?? '');
 		const fileName = String(form.get('fileName') ?? '');
 		if (!isOrgKind(kind)) return refuse('apply', { kind: { key: 'errKind', params: { value: kind } } });
-		const preview = previewOrgCsv(kind, text, getRuntime().org());
+		const preview = previewOrgCsv(kind, text, event.locals.services.org());
 		if (preview.fileErrors.length) return refuse('apply', { file: fieldError(preview.fileErrors[0]) }, { kind });
 		const data = itemsToApply(preview);
 		const written = (data[kind] as unknown[]).length;

@@ -2,13 +2,12 @@ import { fail } from '@sveltejs/kit';
 import { planRounds } from '$lib/domain/presence';
 import { dayKey, DEFAULT_TZ } from '$lib/domain/time';
 import { auditRequest } from '$lib/server/audit';
-import { getRuntime } from '$lib/server/runtime';
 import { parseSchedule, RoundError } from '$lib/server/supervision/rounds';
 import type { Actions, PageServerLoad } from './$types';
 
 /** 在岗抽查 schedule: hours, rounds per day, gap, response time, sample, centers. */
-export const load: PageServerLoad = async () => {
-	const rt = getRuntime();
+export const load: PageServerLoad = async ({ locals }) => {
+	const rt = locals.services;
 	const schedule = await rt.rounds.schedule();
 	const org = rt.org();
 	return {
@@ -25,7 +24,7 @@ export const load: PageServerLoad = async () => {
 
 export const actions: Actions = {
 	save: async (event) => {
-		const rt = getRuntime();
+		const rt = event.locals.services;
 		const form = await event.request.formData();
 		const f = (k: string) => String(form.get(k) ?? '');
 		try {

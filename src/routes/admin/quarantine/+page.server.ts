@@ -3,7 +3,6 @@ import { consoleOps, refuse } from '$lib/server/admin/console';
 import { discardQuarantine, fixQuarantine, maskBody, quarantineReason, replayQuarantine } from '$lib/server/admin/ops';
 import { quarantine } from '$lib/server/db/schema';
 import { param, parseForm, parseIdList, parseQuery } from '$lib/server/http/params';
-import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
 const LIMIT = 200;
@@ -17,8 +16,8 @@ function envelopeFirst(body: unknown): unknown {
 
 const QUERY = { sender: param.text(200).optional(), type: param.text(200).optional(), fix: param.id().optional() };
 
-export const load: PageServerLoad = async ({ url }) => {
-	const db = getRuntime().handle.db;
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const db = locals.services.handle.db;
 	const q = parseQuery(url, QUERY);
 	const sender = q.sender ?? '';
 	const type = q.type ?? '';

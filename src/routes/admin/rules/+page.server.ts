@@ -4,12 +4,11 @@ import { applyRuleForm, paramKeys, RULE_IDS, RULE_PARAMS, type RuleForm, type Ru
 import { monthKey } from '$lib/domain/time';
 import { auditRequest } from '$lib/server/audit';
 import { saveCalendar, saveRuleSettings } from '$lib/server/rules/settings';
-import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
 /** 红黄牌规则与工作日历: the rules in force with this month's cards per rule, and the calendar by year. */
-export const load: PageServerLoad = async () => {
-	const rt = getRuntime();
+export const load: PageServerLoad = async ({ locals }) => {
+	const rt = locals.services;
 	const { settings, calendarConfig, calendar } = rt.rules();
 	const month = monthKey(Date.now(), rt.org().timezoneOf(null));
 	const issued = Object.fromEntries(RULE_IDS.map((r) => [r, { yellow: 0, red: 0 }])) as Record<RuleId, { yellow: number; red: number }>;
@@ -36,7 +35,7 @@ type Event = Parameters<Actions[string]>[0];
 
 /** Store the calendar, tell every instance, audit the dates that changed (before → after). */
 async function storeCalendar(event: Event, before: CalendarConfig, after: CalendarConfig, action: string) {
-	const rt = getRuntime();
+	const rt = event.locals.services;
 	const was = new Map(before.days.map((d) => [d.date, d]));
 	const now = new Map(after.days.map((d) => [d.date, d]));
 	const dates = [...new Set([...was.keys(), ...now.keys()])].filter((d) => JSON.stringify(was.get(d) ?? null) !== JSON.stringify(now.get(d) ?? null)).sort();
@@ -51,7 +50,7 @@ async function storeCalendar(event: Event, before: CalendarConfig, after: Calend
 
 export const actions: Actions = {
 	saveRules: async (event) => {
-		const rt = getRuntime();
+		const rt = event.locals.services;
 		const data = await event.request.formData();
 		const form = {} as RuleForm;
 		for (const id of RULE_IDS)
@@ -72,13 +71,13 @@ export const actions: Actions = {
 		if (name) day.name = name;
 		const problem = calendarDayProblem(day);
 		if (problem) return fail(400, { action: 'addDay', field: problem.split(':')[0], error: problem, values: { date: day.date, kind: String(data.get('kind') ?? ''), name } });
-		const before = getRuntime().rules().calendarConfig;
+		const before = event.locals.services.rules().calendarConfig;
 		await storeCalendar(event, before, mergeCalendarDays(before, [day]), 'calendar.add');
 		return { saved: 'day', date: day.date };
 	},
 	removeDay: async (event) => {
 		const date = String((await event.request.formData()).get('date') ?? '');
-		const before = getRuntime().rules().calendarConfig;
+		const before = event.locals.services.rules().calendarConfig;
 		if (!before.days.some((d) => d.date === date)) return fail(400, { action: 'removeDay', field: 'date', error: `date: ${date || 'nothing'} is not in the calendar` });
 		await storeCalendar(event, before, { days: before.days.filter((d) => d.date !== date) }, 'calendar.remove');
 		return { saved: 'removed', date };
@@ -90,7 +89,7 @@ export const actions: Actions = {
 		const { days, errors } = parseCalendarCsv(csv);
 		if (errors.length || !days.length)
 			return fail(400, { action: 'importCsv', field: 'csv', error: errors.length ? errors.join('\n') : 'csv: no dates found (one a line: 2027-01-01,holiday,元旦)', values: { csv } });
-		const before = getRuntime().rules().calendarConfig;
+		const before = event.locals.services.rules().calendarConfig;
 		const years = new Set(days.map((d) => d.date.slice(0, 4)));
 		const base = replace ? { days: before.days.filter((d) => !years.has(d.date.slice(0, 4))) } : before;
 		const changed = await storeCalendar(event, before, mergeCalendarDays(base, days), 'calendar.import');

@@ -5,12 +5,11 @@ import { departmentsOf } from '$lib/domain/snapshot';
 import { monthKey } from '$lib/domain/time';
 import { auditRequest } from '$lib/server/audit';
 import { saveScoring } from '$lib/server/rules/settings';
-import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
 /** 评分规则: the department scoring rules in force, and this month's scores under them. */
-export const load: PageServerLoad = async () => {
-	const rt = getRuntime();
+export const load: PageServerLoad = async ({ locals }) => {
+	const rt = locals.services;
 	const org = rt.org();
 	const rules = rt.rules().scoring;
 	const month = monthKey(Date.now(), org.timezoneOf(null));
@@ -20,7 +19,7 @@ export const load: PageServerLoad = async () => {
 
 export const actions: Actions = {
 	save: async (event) => {
-		const rt = getRuntime();
+		const rt = event.locals.services;
 		const data = await event.request.formData();
 		const form = Object.fromEntries([...data].map(([k, v]) => [k, String(v)]));
 		const r = applyScoringForm(form);

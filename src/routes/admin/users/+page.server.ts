@@ -3,11 +3,10 @@ import { isRole, type Role } from '$lib/domain/roles';
 import { auditRequest } from '$lib/server/audit';
 import { AccountError } from '$lib/server/auth/accounts';
 import { MAX_INT4, param, parseForm } from '$lib/server/http/params';
-import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async () => {
-	const rt = getRuntime();
+export const load: PageServerLoad = async ({ locals }) => {
+	const rt = locals.services;
 	const list = await rt.accounts.list();
 	const locked = await rt.accounts.lockedUntil();
 	const org = rt.org();
@@ -56,7 +55,7 @@ const failed = <E extends Record<string, unknown>>(err: unknown, extra: E) => {
 
 export const actions: Actions = {
 	create: async (event) => {
-		const rt = getRuntime();
+		const rt = event.locals.services;
 		const input = userForm(await event.request.formData());
 		try {
 			const { user, oneTimePassword } = await rt.accounts.create(input, rt.org());
@@ -67,7 +66,7 @@ export const actions: Actions = {
 		}
 	},
 	update: async (event) => {
-		const rt = getRuntime();
+		const rt = event.locals.services;
 		const form = await event.request.formData();
 		const id = idOf(form);
 		const input = userForm(form);
@@ -84,7 +83,7 @@ export const actions: Actions = {
 		}
 	},
 	disable: async (event) => {
-		const rt = getRuntime();
+		const rt = event.locals.services;
 		const id = idOf(await event.request.formData());
 		try {
 			if (id === event.locals.user!.id) throw new AccountError('id: you cannot disable your own account', 'id');
@@ -100,7 +99,7 @@ export const actions: Actions = {
 		}
 	},
 	enable: async (event) => {
-		const rt = getRuntime();
+		const rt = event.locals.services;
 		const id = idOf(await event.request.formData());
 		try {
 			const r = await rt.accounts.setDisabled(id, false);
@@ -111,7 +110,7 @@ export const actions: Actions = {
 		}
 	},
 	reset: async (event) => {
-		const rt = getRuntime();
+		const rt = event.locals.services;
 		const id = idOf(await event.request.formData());
 		try {
 			const r = await rt.accounts.resetPassword(id);
@@ -123,7 +122,7 @@ export const actions: Actions = {
 		}
 	},
 	unlock: async (event) => {
-		const rt = getRuntime();
+		const rt = event.locals.services;
 		const form = await event.request.formData();
 		const user = await rt.accounts.get(idOf(form));
 		if (!user) return fail(400, { action: 'unlock', field: 'id', error: 'id: user not found', zh: '用户不存在' });

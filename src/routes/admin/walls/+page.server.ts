@@ -1,11 +1,10 @@
 import { consoleOps, refuse } from '$lib/server/admin/console';
 import { reloadWalls } from '$lib/server/admin/ops';
-import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ depends }) => {
+export const load: PageServerLoad = async ({ locals, depends }) => {
 	depends('admin:walls');
-	const rt = getRuntime();
+	const rt = locals.services;
 	const org = rt.org();
 	const scopeName = (scope: string) => {
 		const [kind, code] = scope.split(':');
@@ -24,7 +23,7 @@ export const actions: Actions = {
 	reload: async (event) => {
 		const name = String((await event.request.formData()).get('name') ?? '').trim();
 		const { ctx, audit } = consoleOps(event);
-		if (name && !(await getRuntime().walls.list()).some((c) => c.name === name)) return refuse('reload', { name: { key: 'errNotConnected', params: { value: name } } });
+		if (name && !(await event.locals.services.walls.list()).some((c) => c.name === name)) return refuse('reload', { name: { key: 'errNotConnected', params: { value: name } } });
 		const n = await reloadWalls(ctx, audit, name || undefined);
 		return { reloaded: { name: name || null, count: n } };
 	}

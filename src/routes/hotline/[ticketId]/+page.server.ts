@@ -3,12 +3,11 @@ import { availableActions, dueAtFor, limitDaysFor } from '$lib/domain/hotline';
 import { loadHotlineSettings } from '$lib/server/hotline/settings';
 import { hotlineViewer, ticketView, timelineView } from '$lib/server/hotline/view';
 import { param, parsePath } from '$lib/server/http/params';
-import { getRuntime } from '$lib/server/runtime';
 import type { PageServerLoad } from './$types';
 
 /** One ticket: where it stands, its timeline (its events in order) and, for operators, the actions it allows. */
 export const load: PageServerLoad = async ({ locals, params }) => {
-	const rt = getRuntime();
+	const rt = locals.services;
 	const org = rt.org();
 	const viewer = hotlineViewer(locals.user!, org);
 	// The catalog's shape of a ticket id (hotline.ticket_created).

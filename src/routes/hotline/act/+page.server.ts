@@ -3,7 +3,6 @@ import { HOTLINE_ACTIONS, type HotlineAction } from '$lib/domain/hotline';
 import { problemText } from '$lib/console/hotline-strings';
 import { actorOf } from '$lib/server/auth/reach';
 import { HotlineError } from '$lib/server/hotline/desk';
-import { getRuntime } from '$lib/server/runtime';
 import type { Actions } from './$types';
 
 /**
@@ -17,7 +16,7 @@ import type { Actions } from './$types';
 const text = (form: FormData, k: string) => String(form.get(k) ?? '');
 
 async function run(event: RequestEvent, action: 'intake' | HotlineAction) {
-	const rt = getRuntime();
+	const rt = event.locals.services;
 	const form = await event.request.formData();
 	const user = event.locals.user!;
 	const actor = actorOf(user, rt.org());

@@ -3,18 +3,17 @@ import { hotlineSettingsProblems, MAX_LIMIT_DAYS, type HotlineSettings } from '$
 import { problemText } from '$lib/console/hotline-strings';
 import { auditRequest } from '$lib/server/audit';
 import { loadHotlineSettings, saveHotlineSettings } from '$lib/server/hotline/settings';
-import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
 /** 办理时限: working days per hotline category (admins). Dispatches use them from the next one on. */
-export const load: PageServerLoad = async () => {
-	const { settings, errors } = await loadHotlineSettings(getRuntime().handle.db);
+export const load: PageServerLoad = async ({ locals }) => {
+	const { settings, errors } = await loadHotlineSettings(locals.services.handle.db);
 	return { settings, errors, max: MAX_LIMIT_DAYS };
 };
 
 export const actions: Actions = {
 	save: async (event) => {
-		const rt = getRuntime();
+		const rt = event.locals.services;
 		const form = await event.request.formData();
 		const names = form.getAll('name').map((v) => String(v).trim());
 		const days = form.getAll('days').map((v) => String(v).trim());

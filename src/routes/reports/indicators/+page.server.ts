@@ -6,7 +6,6 @@ import { decodeCsv } from '$lib/domain/org-csv';
 import { auditRequest } from '$lib/server/audit';
 import { param, parseQuery } from '$lib/server/http/params';
 import { reportScope, scopeQuery, thisMonth } from '$lib/server/reports/page';
-import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const MAX_CSV_BYTES = 1_500_000;
@@ -14,14 +13,14 @@ const SHOWN = 500;
 
 /** 区域指标: rankings per indicator for a period (ties share a rank; change against the previous period), and, for admins, entry by form or CSV. */
 export const load: PageServerLoad = async (event) => {
-	const rt = getRuntime();
+	const rt = event.locals.services;
 	const org = rt.org();
 	const scope = reportScope(event);
 	const allowed = rankedRegions(scope, org);
 	const indicators = rt.projector.state.indicators;
 	const keys = indicatorKeys(indicators);
 	const periods = [...new Set(keys.flatMap((k) => indicatorPeriods(indicators, k, allowed)))].sort().reverse();
-	const period = parseQuery(event.url, { period: param.month().optional() }).period ?? periods[0] ?? thisMonth(scope);
+	const period = parseQuery(event.url, { period: param.month().optional() }).period ?? periods[0] ?? thisMonth(event.locals.services.org(), scope);
 	return {
 		period,
 		periods: periods.includes(period) ? periods : [period, ...periods].sort().reverse(),
@@ -29,7 +28,7 @@ export const load: PageServerLoad = async (event) => {
 		canWrite: event.locals.user!.roles.includes('admin'),
 		regions: [...org.regions.values()].filter((r) => !allowed || allowed.has(r.code)).map((r) => ({ code: r.code, name: r.name })),
 		customKeys: keys.filter((k) => !(KNOWN_INDICATORS as string[]).includes(k)),
-		thisMonth: thisMonth(scope),
+		thisMonth: thisMonth(event.locals.services.org(), scope),
 		query: scopeQuery(event.url),
 		maxBytes: MAX_CSV_BYTES
 	};
@@ -41,7 +40,7 @@ function adminOnly(event: RequestEvent) {
 
 /** Send the entries as `indicator.reported` events through the ingest path, as the signed-in admin. */
 async function send(event: RequestEvent, entries: IndicatorEntry[], nonce: string, detail: Record<string, unknown>) {
-	const rt = getRuntime();
+	const rt = event.locals.services;
 	const res = await rt.ingest.ingest(`user:${event.locals.user!.username}`, indicatorEvents(entries, nonce, new Date().toISOString()), ['indicator.reported']);
 	await auditRequest(rt.handle.db, event, 'indicator.report', null, { ...detail, accepted: res.accepted, duplicates: res.duplicates, rejected: res.rejected });
 	return { accepted: res.accepted, duplicates: res.duplicates, rejected: res.results.filter((r) => r.status === 'rejected').map((r) => r.error ?? '') };
@@ -59,7 +58,7 @@ export const actions: Actions = {
 			indicator: String(form.get('indicator') === 'custom' ? (form.get('customKey') ?? '') : (form.get('indicator') ?? '')),
 			value: String(form.get('value') ?? '')
 		};
-		const { entry, problems } = checkEntry(values, getRuntime().org());
+		const { entry, problems } = checkEntry(values, event.locals.services.org());
 		if (!entry) return fail(400, { action: 'enter', problems, values: { ...values, indicator: String(form.get('indicator') ?? ''), customKey: String(form.get('customKey') ?? '') } });
 		const sent = await send(event, [entry], randomBytes(6).toString('hex'), { entries: [entry] });
 		return { action: 'enter', entered: entry, ...sent };
@@ -75,7 +74,7 @@ export const actions: Actions = {
 		if (!(file instanceof File) || file.size === 0) return fail(400, { action: 'preview', error: 'file: choose a CSV file', errorZh: 'CSV 文件：请选择文件' });
 		if (file.size > MAX_CSV_BYTES) return fail(400, { action: 'preview', error: `file: too large (${file.size} bytes, at most ${MAX_CSV_BYTES})`, errorZh: `CSV 文件：文件过大（${file.size} 字节，最多 ${MAX_CSV_BYTES} 字节）` });
 		const { text, encoding } = decodeCsv(new Uint8Array(await file.arrayBuffer()));
-		const rt = getRuntime();
+		const rt = event.locals.services;
 		const preview = previewIndicatorCsv(text, rt.org(), rt.projector.state.indicators, period);
 		return {
 			action: 'preview',
@@ -95,7 +94,7 @@ export const actions: Actions = {
 		const period = String(form.get('period') ?? '').trim() || null;
 		const nonce = String(form.get('nonce') ?? '');
 		if (!/^[0-9a-f]{12}$/.test(nonce)) return fail(400, { action: 'apply', error: 'nonce: upload the file again', errorZh: '请重新上传文件' });
-		const rt = getRuntime();
+		const rt = event.locals.services;
 		const preview = previewIndicatorCsv(text, rt.org(), rt.projector.state.indicators, period);
 		if (preview.fileErrors.length) return fail(400, { action: 'apply', error: preview.fileErrors[0].message, errorZh: preview.fileErrors[0].zh });
 		const entries = preview.rows.filter((r) => r.status !== 'unchanged').map(({ regionCode, period, indicator, value }) => ({ regionCode, period, indicator, value }));

@@ -1,14 +1,13 @@
 import type { RequestHandler } from '@sveltejs/kit';
 import { cardRows } from '$lib/domain/cards';
 import { reasonKey, translator } from '$lib/i18n';
-import { getRuntime } from '$lib/server/runtime';
 import { cardsWorkbook } from '$lib/server/supervision/cards';
 import { actorOf } from '$lib/server/auth/reach';
 import { supervisionFilter } from '$lib/server/supervision/scope';
 
 /** The month's cards (the workbench's filter) as an Excel workbook. */
 export const GET: RequestHandler = async ({ locals, url }) => {
-	const rt = getRuntime();
+	const rt = locals.services;
 	const org = rt.org();
 	const f = supervisionFilter(url, actorOf(locals.user!, org).reach.centers(), org);
 	const rows = cardRows(rt.projector.state, org, f.cards, f.tz);

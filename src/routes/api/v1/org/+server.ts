@@ -1,5 +1,4 @@
 import type { RequestHandler } from './$types';
-import { getRuntime } from '$lib/server/runtime';
 import { handleOrgPut } from '$lib/server/ingest/http';
 
-export const PUT: RequestHandler = ({ request }) => handleOrgPut(getRuntime(), request);
+export const PUT: RequestHandler = ({ locals, request }) => handleOrgPut(locals.services, request);

@@ -1,11 +1,10 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
-import { getRuntime } from '$lib/server/runtime';
 import { resolveScope, ScopeError } from '$lib/server/auth/viewer';
 import { isUnavailable } from '$lib/server/db/client';
 
 /** Current figures for a scope (spec §2). Read from the in-memory projection: flat cost. */
 export const GET: RequestHandler = async ({ url, locals }) => {
-	const rt = getRuntime();
+	const rt = locals.services;
 	try {
 		// The guard let in a display token or a signed-in reader; either has a scope.
 		const viewer = locals.viewer;

@@ -5,7 +5,6 @@ import { previousMonth } from '$lib/domain/time';
 import { auditRequest } from '$lib/server/audit';
 import { currentFigures, publish, PublishError, saveDraft } from '$lib/server/reports/bulletins';
 import { loadBulletin, monthParam, reportScope, scopeQuery, thisMonth } from '$lib/server/reports/page';
-import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 /** 月度通报 of a month: a published version (`?v=N`) or the current figures with the leader's draft. */
@@ -17,7 +16,7 @@ export const load: PageServerLoad = async (event) => {
 		query: scopeQuery(event.url),
 		canPublish: event.locals.user!.roles.includes('leader'),
 		previousMonth: previousMonth(view.month),
-		nextMonth: view.month < thisMonth(view.scope) ? nextMonth(view.month) : null,
+		nextMonth: view.month < thisMonth(event.locals.services.org(), view.scope) ? nextMonth(view.month) : null,
 		published: event.url.searchParams.get('published') === '1'
 	};
 };
@@ -44,18 +43,18 @@ export const actions: Actions = {
 		const refused = leaderOnly(event);
 		if (refused) return refused;
 		const scope = reportScope(event);
-		const month = monthParam(event.params.month, scope);
+		const month = monthParam(event.params.month, event.locals.services.org(), scope);
 		const { texts, tooLong } = await postedTexts(event);
 		if (tooLong) return fail(400, { error: `${tooLong}: at most ${MAX_TEXT} characters`, field: tooLong, texts });
-		await saveDraft(getRuntime().handle.db, month, scope, texts, `user:${event.locals.user!.username}`);
+		await saveDraft(event.locals.services.handle.db, month, scope, texts, `user:${event.locals.user!.username}`);
 		return { saved: true };
 	},
 	publish: async (event) => {
 		const refused = leaderOnly(event);
 		if (refused) return refused;
-		const rt = getRuntime();
+		const rt = event.locals.services;
 		const scope = reportScope(event);
-		const month = monthParam(event.params.month, scope);
+		const month = monthParam(event.params.month, event.locals.services.org(), scope);
 		const { form, texts, tooLong } = await postedTexts(event);
 		if (tooLong) return fail(400, { error: `${tooLong}: at most ${MAX_TEXT} characters`, field: tooLong, texts });
 		const reason = String(form.get('reason') ?? '');

@@ -1,7 +1,6 @@
 import { error, type RequestHandler } from '@sveltejs/kit';
 import { actorOf } from '$lib/server/auth/reach';
 import { param, parsePath } from '$lib/server/http/params';
-import { getRuntime } from '$lib/server/runtime';
 
 /**
  * One evidence file of a card, by its random key: supervision roles only (the access table),
@@ -9,7 +8,7 @@ import { getRuntime } from '$lib/server/runtime';
  */
 export const GET: RequestHandler = async ({ params, locals }) => {
 	const { id: key } = parsePath(params, { id: param.text(64).regex(/^[a-z0-9]{16,64}$/, 'expected an evidence key') });
-	const rt = getRuntime();
+	const rt = locals.services;
 	const file = await rt.cardDesk.evidence(key, actorOf(locals.user!, rt.org()).reach);
 	if (!file) error(404, 'id: no such evidence');
 	const inline = /^image\/|^application\/pdf$/.test(file.contentType);

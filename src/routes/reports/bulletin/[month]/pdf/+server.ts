@@ -7,12 +7,11 @@ import { SESSION_COOKIE } from '$lib/server/auth/session';
 import { getVersion } from '$lib/server/reports/bulletins';
 import { fileName, monthParam, reportScope, scopeQuery, versionParam } from '$lib/server/reports/page';
 import { PdfBusyError, PdfStore, PdfUnavailableError, renderPdf } from '$lib/server/reports/pdf';
-import { getRuntime } from '$lib/server/runtime';
+import type { Config } from '$lib/server/config';
 
 /** Where this server answers itself: its own port on the loopback (the public URL may be a proxy's). */
-function selfOrigin(url: URL): string {
+function selfOrigin(url: URL, { host, port }: Pick<Config, 'host' | 'port'>): string {
 	if (dev) return url.origin;
-	const { host, port } = getRuntime().config;
 	const h = !host || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
 	return `http://${h}:${port}`;
 }
@@ -26,22 +25,23 @@ let store: PdfStore | null = null;
  */
 export const GET: RequestHandler = async (event) => {
 	const { url, params, cookies } = event;
+	const rt = event.locals.services;
 	const scope = reportScope(event);
-	const month = monthParam(params.month, scope);
+	const month = monthParam(params.month, rt.org(), scope);
 	const version = versionParam(url);
-	if (version !== null && !(await getVersion(getRuntime().handle.db, month, scope, version))) error(404, `v: no published version ${version} of ${month}`);
+	if (version !== null && !(await getVersion(rt.handle.db, month, scope, version))) error(404, `v: no published version ${version} of ${month}`);
 	const lang = parseLang(url.searchParams.get('lang') ?? cookies.get('lang'));
 	const q = new URLSearchParams(scopeQuery(url));
 	if (version !== null) q.set('v', String(version));
 	q.set('lang', lang);
 	const session = cookies.get(SESSION_COOKIE);
-	const render = () => renderPdf(`${selfOrigin(url)}/reports/bulletin/${month}/print?${q}`, session ? { name: SESSION_COOKIE, value: session } : null);
+	const render = () => renderPdf(`${selfOrigin(url, rt.config)}/reports/bulletin/${month}/print?${q}`, session ? { name: SESSION_COOKIE, value: session } : null);
 	let pdf: Buffer;
 	let cached = false;
 	try {
 		if (version === null) pdf = await render();
 		else {
-			store ??= new PdfStore(path.join(getRuntime().config.dataDir, 'pdf'));
+			store ??= new PdfStore(path.join(rt.config.dataDir, 'pdf'));
 			({ pdf, cached } = await store.get({ scope: scopeLabel(scope), month, version, lang }, render));
 		}
 	} catch (err) {
