@@ -6,28 +6,24 @@
  * the Vite plugin in dev) and `stop()` are the process owner's, through a global slot.
  */
 import os from 'node:os';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Credentials, CREDENTIALS_CHANNEL } from './auth/credentials';
 import { CardDesk } from './supervision/cards';
 import { PresenceRounds } from './supervision/rounds';
-import { TerminalHub, TerminalService } from './supervision/terminal';
-import { InstancePresence } from './live/instance-presence';
-import { WallRegistry, WALLS_CHANNEL } from './live/wall-registry';
+import { TerminalService, type TerminalHub } from './supervision/terminal';
 import { Accounts } from './auth/accounts';
+import { throttlePolicy } from './auth/throttle';
 import { SessionStore } from './auth/session';
 import { describeDatabase, type Config } from './config';
 import { runCommand, type CommandContext } from './control/commands';
 import { serveControl } from './control/socket';
 import { openDatabase } from './db/client';
 import type { Services } from './services';
-import { LOG_CHANNEL, readAfter } from './db/log';
+import { LOG_CHANNEL } from './db/log';
 import { IngestService } from './ingest/service';
-import { Hub } from './live/hub';
-import { SessionSockets } from './live/session-sockets';
-import { handleUpgrade } from './live/upgrade';
+import { startLive } from './live';
 import { Projector } from './live/projector';
 import { loadOrg, ORG_CHANNEL } from './org/store';
 import { ensureRuleSettings, loadRulesConfig, RULES_CHANNEL, type RulesConfig } from './rules/settings';
@@ -46,9 +42,6 @@ export interface Runtime extends Services {
 	stop(): Promise<void>;
 }
 
-/** Recent log events put in the stream's resume ring at start-up. */
-const RING_PRELOAD = 5000;
-
 const SLOT = Symbol.for('hallwatch.runtime');
 type Slot = { promise?: Promise<Runtime>; runtime?: Runtime };
 const slot = (): Slot => ((globalThis as Record<symbol, Slot>)[SLOT] ??= {});
@@ -58,10 +51,6 @@ export function getRuntime(): Runtime {
 	const rt = slot().runtime;
 	if (!rt) throw new Error('Hallwatch runtime not started');
 	return rt;
-}
-
-export function runtimeReady(): Promise<Runtime> | undefined {
-	return slot().promise;
 }
 
 /** Start once per process; later calls get the same runtime. */
@@ -91,40 +80,14 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 
 	const credentials = new Credentials(db);
 	const sessions = new SessionStore(db, { lifetimeDays: config.sessionDays });
-	const sessionSockets = new SessionSockets((ids) => sessions.stillValid(ids));
-	const accounts = new Accounts(db, sessions, {
-		pairFailures: config.loginUserFailures,
-		ipFailures: config.loginIpFailures,
-		accountFailures: config.loginAccountFailures,
-		windowMs: config.loginLockMinutes * 60_000,
-		lockMs: config.loginLockMinutes * 60_000,
-		maxDelayMs: 4000
-	});
-
+	const accounts = new Accounts(db, sessions, throttlePolicy(config));
 	const leader = await handle.tryLeadership();
 	const projector = new Projector(db, { org, log });
 	await projector.restore(leader);
-	const hub = new Hub({ state: () => projector.state, org, scoring: () => rules().scoring, flushMs: config.streamFlushMs, heartbeatMs: config.heartbeatMs });
-	projector.onApplied((events) => hub.onApplied(events));
-	// Resumes (`since=`) across a restart: the ring starts with the log's recent events, not empty.
-	hub.onApplied((await readAfter(db, Math.max(0, projector.seq - RING_PRELOAD), RING_PRELOAD)).filter((e) => e.seq <= projector.seq));
-
 	const ingest = new IngestService({ db, org, onCommitted: (e) => projector.submit(e), notify: pg, durable: () => handle.flushCommits() });
 	const terminals = new TerminalService({ state: () => projector.state, org, ingest });
-	// Who has a terminal open, and which walls are connected, is shared through the database
-	// (a round may start on any instance; the admin console lists and reloads every wall).
-	const presence = new InstancePresence({
-		db,
-		instanceId: `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
-		local: () => ({ terminals: [...terminalHub.connectedStaff()], walls: hub.listClients() }),
-		staleMs: 3 * config.heartbeatMs
-	});
-	let stopping = false;
-	const syncPresence = () => void (stopping ? null : presence.sync().catch(() => {}));
-	const walls = new WallRegistry({ db, presence, local: hub, notify: pg });
-	// A terminal connecting or leaving is written at once (a round may start on another instance).
-	const terminalHub = new TerminalHub(terminals, org, config.streamFlushMs, config.heartbeatMs, syncPresence);
-	projector.onApplied((events) => terminalHub.onApplied(events));
+	const live = await startLive({ handle, config, projector, terminals, sessions, credentials, org, scoring: () => rules().scoring });
+	const { hub, walls, presence } = live;
 	const rounds = new PresenceRounds({ db, state: () => projector.state, org, ingest, connected: () => presence.connectedStaff() });
 	const cardDesk = new CardDesk({ db, state: () => projector.state, org, ingest });
 	// Hotline tickets as they stand: the writer writes them in batches; at start-up it first reads
@@ -150,18 +113,11 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 		unlisten.push(await handle.listen(LOG_CHANNEL, (payload) => projector.notifyHead(Number(payload))));
 		unlisten.push(await orgSetting.listen(log), await rulesSetting.listen(log));
 		unlisten.push(await handle.listen(CREDENTIALS_CHANNEL, () => credentials.clearCaches()));
-		unlisten.push(await handle.listen(WALLS_CHANNEL, (payload) => walls.onNotify(payload)));
 	}
-
 	writer.start();
-	// This instance's terminals and walls for every instance; sockets of ended sessions close by the
-	// next heartbeat; expired sessions are swept hourly (validation refuses them anyway).
-	syncPresence();
-	const timers = [
-		setInterval(syncPresence, config.heartbeatMs),
-		setInterval(() => void sessionSockets.sweep().catch(() => {}), config.heartbeatMs),
-		setInterval(() => void sessions.sweep().catch(() => {}), 60 * 60_000)
-	];
+	// Expired sessions: validation refuses them anyway; the hourly sweep keeps the table small.
+	const sweep = setInterval(() => void sessions.sweep().catch(() => {}), 60 * 60_000);
+	let stopping = false;
 
 	const reloadOrg = () => orgSetting.reload();
 	const demo = config.simulate === 'off' ? null : await DemoRunner.prepare({ db, config, credentials, ingest, reloadOrg, org, log, embedded: !pg });
@@ -185,16 +141,16 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 		hub,
 		walls,
 		terminals,
-		terminalHub,
+		terminalHub: live.terminalHub,
 		rounds,
 		cardDesk,
 		hotline,
 		hotlineDesk,
 		isLeader: () => writer.isLeader(),
-		sessionSockets,
+		sessionSockets: live.sessionSockets,
 		demo,
 		startedAt,
-		handleUpgrade: (req, socket, head) => handleUpgrade({ sessions, credentials, org, hub, terminalHub, sessionSockets, origin: config.origin }, req, socket, head),
+		handleUpgrade: live.handleUpgrade,
 		health: () => checkHealth({ handle, projector, hub, isLeader: () => writer.isLeader(), org, startedAt }),
 		commandContext,
 		async stop() {
@@ -203,10 +159,8 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 			demo?.stop();
 			// New ingest requests get 503 (retry-safe); those in flight commit before the final checkpoint.
 			await ingest.drain(5000);
-			for (const t of timers) clearInterval(t);
-			await hub.close();
-			terminalHub.close();
-			await presence.clear().catch(() => {});
+			clearInterval(sweep);
+			await live.stop();
 			for (const u of unlisten) await u().catch(() => {});
 			if (control) await new Promise<void>((r) => control.close(() => r()));
 			await writer.stop();

@@ -16,6 +16,7 @@
  * accounts exist. An admin's unlock clears the account's counter and every pair of it.
  */
 import { eq, like, sql } from 'drizzle-orm';
+import type { Config } from '../config';
 import type { Executor } from '../db/client';
 import { loginThrottle } from '../db/schema';
 
@@ -33,6 +34,12 @@ export interface ThrottlePolicy {
 }
 
 export const DEFAULT_THROTTLE: ThrottlePolicy = { pairFailures: 5, ipFailures: 30, accountFailures: 20, windowMs: 15 * 60_000, lockMs: 15 * 60_000, maxDelayMs: 4000 };
+
+/** The policy of the configuration (`LOGIN_*`): a stop lasts as long as its counting window. */
+export function throttlePolicy(c: Pick<Config, 'loginUserFailures' | 'loginIpFailures' | 'loginAccountFailures' | 'loginLockMinutes'>): ThrottlePolicy {
+	const ms = c.loginLockMinutes * 60_000;
+	return { pairFailures: c.loginUserFailures, ipFailures: c.loginIpFailures, accountFailures: c.loginAccountFailures, windowMs: ms, lockMs: ms, maxDelayMs: DEFAULT_THROTTLE.maxDelayMs };
+}
 
 export type Gate =
 	/** Go ahead, after `delayMs` (0 unless the account is under attack). */
