@@ -32,6 +32,15 @@ export interface SimOptions {
 	centerCode?: string;
 	/** events per simulated hour multiplier: scales tickets, cases and hotline volumes (default DEMO_INTENSITY). */
 	intensity?: number;
+	/**
+	 * Share of the demo's 12345 hotline this center receives (default 1). In a network the hotline
+	 * is the city's: its center takes the calls, township centers none (0).
+	 */
+	hotlineShare?: number;
+	/** Report the regional indicators (指标) of the center's counties (default true; in a network, one center per region does). */
+	indicators?: boolean;
+	/** Keep the day's plan between calls (default true). A network of thousands of centers drops it: memory over speed. */
+	keepPlan?: boolean;
 	/** Prefix of event ids and of the ids inside data (cases, hotline tickets, cards, checks); default `sim`. */
 	idPrefix?: string;
 	/**
@@ -433,6 +442,9 @@ export class DaySimulator {
 	private readonly prefix: string;
 	private readonly catchUp: boolean;
 	private readonly scope: Scope;
+	private readonly hotlineShare: number;
+	private readonly indicators: boolean;
+	private readonly keepPlan: boolean;
 	private plan: DayPlan | null = null;
 	/** Events of items created at or before this instant are not emitted (see SimOptions.since). */
 	private since: number | null;
@@ -443,6 +455,9 @@ export class DaySimulator {
 	constructor(opts: SimOptions) {
 		this.seed = opts.seed ?? 1;
 		this.intensity = opts.intensity ?? DEMO_INTENSITY;
+		this.hotlineShare = opts.hotlineShare ?? 1;
+		this.indicators = opts.indicators ?? true;
+		this.keepPlan = opts.keepPlan ?? true;
 		this.prefix = (opts.idPrefix ?? 'sim').replace(/[^A-Za-z0-9._:-]/g, '').slice(0, 24) || 'sim';
 		this.catchUp = !!opts.catchUp;
 		this.since = opts.since ?? null;
@@ -488,6 +503,7 @@ export class DaySimulator {
 			if (plan.end > to) break;
 			day = addDays(day, 1);
 		}
+		if (!this.keepPlan) this.plan = null;
 		// 指标 of the previous month, reported once at start (at `to`, so still in time order).
 		if (first) for (const p of this.indicatorEvents(this.startPeriod!, Math.floor(to / 1000) * 1000)) out.push(p.ev);
 		return out;
@@ -870,7 +886,8 @@ export class DaySimulator {
 		const ymd = day.replaceAll('-', '');
 		const work = (ms: number) => workTime(ms, tz, rng);
 		const hourTotal = HOTLINE_HOURS.reduce((a, b) => a + b, 0);
-		const perDay = this.volume(DEMO_DAILY_VOLUMES.hotlinePerDay);
+		const perDay = this.volume(DEMO_DAILY_VOLUMES.hotlinePerDay) * this.hotlineShare;
+		if (perDay <= 0) return;
 		const times: number[] = [];
 		HOTLINE_HOURS.forEach((w, h) => {
 			const n = rng.poisson((perDay * w) / hourTotal);
@@ -960,6 +977,7 @@ export class DaySimulator {
 
 	private indicatorEvents(period: string, at: number): Planned[] {
 		const out: Planned[] = [];
+		if (!this.indicators) return out;
 		const emit = this.emitter(period.replace('-', '') + '00', 'i', 'province', out);
 		const rng = this.rng(period, 'indicators');
 		for (const region of this.scope.counties) {
