@@ -7,29 +7,11 @@
 import type { HallEvent, LoggedEvent } from './catalog';
 import { addInto, emptyCounters, type CounterKey, type Counters } from './counters';
 import { hash53 } from './hash';
+import { bucketKey, homeKeyOf, homeOf, hourlyKey, parseHomeKey, periodOf, ticketKey, type BucketKey, type HomeKey, type ScopeKind } from './keys';
 import type { EventPlace } from './org';
 import { dayKey, DEFAULT_TZ, endOfDay, hourOf, monthOfDay, previousDay } from './time';
 
-export type ScopeKind = 'center' | 'region' | 'all' | 'department' | 'window';
-
-/** A rollup bucket key: `kind|code|period`, period `YYYY-MM-DD` (day) or `YYYY-MM` (month). */
-export type BucketKey = string;
-export const bucketKey = (kind: ScopeKind, code: string, period: string): BucketKey => `${kind}|${code}|${period}`;
-export function parseBucketKey(key: BucketKey): { kind: ScopeKind; code: string; period: string } {
-	const [kind, code, period] = key.split('|');
-	return { kind: kind as ScopeKind, code, period };
-}
-
-/** The scope whose counters an event feeds: its center, else its region, else the deployment. */
-export function homeOf(place: EventPlace): { kind: ScopeKind; code: string } {
-	if (place.centerCode) return { kind: 'center', code: place.centerCode };
-	if (place.regionCode) return { kind: 'region', code: place.regionCode };
-	return { kind: 'all', code: '' };
-}
-const homeKey = (place: EventPlace) => {
-	const h = homeOf(place);
-	return `${h.kind}|${h.code}`;
-};
+export { bucketKey, homeOf, parseBucketKey, type BucketKey, type ScopeKind } from './keys';
 
 export type WindowStatus = 'open' | 'paused' | 'closed';
 
@@ -71,7 +53,7 @@ export const BAD_REVIEW_KEEP = 3;
 
 interface TicketState {
 	day: string;
-	home: string;
+	home: HomeKey;
 	issuedAt: number;
 	calledAt: number | null;
 	startedAt: number | null;
@@ -80,7 +62,7 @@ interface TicketState {
 }
 
 export interface CheckState {
-	home: string;
+	home: HomeKey;
 	day: string;
 	staffCode: string;
 	windowCode: string | null;
@@ -95,7 +77,7 @@ export interface CheckState {
 }
 
 export interface CaseState {
-	home: string;
+	home: HomeKey;
 	departmentCode: string;
 	acceptedAt: number;
 	dueAt: number;
@@ -110,7 +92,7 @@ export interface CaseState {
 }
 
 export interface HotlineTicketState {
-	home: string;
+	home: HomeKey;
 	createdAt: number;
 	createdDay: string;
 	category: string;
@@ -237,14 +219,14 @@ function cardDelta(color: 'yellow' | 'red', rule: string | null, n: 1 | -1): Par
 	return delta;
 }
 
-function gauge(state: LiveState, home: string): Gauges {
+function gauge(state: LiveState, home: HomeKey): Gauges {
 	let g = state.gauges.get(home);
 	if (!g) state.gauges.set(home, (g = { casesOverdueOpen: 0, hotlineOverdueOpen: 0 }));
 	return g;
 }
 
-function placeOfHome(home: string, base?: Partial<EventPlace>): EventPlace {
-	const [kind, code] = home.split('|');
+function placeOfHome(home: HomeKey, base?: Partial<EventPlace>): EventPlace {
+	const { kind, code } = parseHomeKey(home);
 	return {
 		centerCode: kind === 'center' ? code : null,
 		regionCode: kind === 'region' ? code : null,
@@ -324,17 +306,16 @@ export function apply(state: LiveState, e: PlacedEvent, ctx: ApplyContext = defa
 	const at = e.at;
 	const day = dayKey(at, tz);
 	const place = e.place;
-	const home = homeKey(place);
+	const home = homeKeyOf(place);
 	const ev = e as HallEvent;
 
 	switch (ev.type) {
 		case 'queue.ticket_issued': {
 			const d = ev.data;
-			const key = `${d.centerCode}|${d.ticketNo}`;
-			state.tickets.set(key, { day, home, issuedAt: at, calledAt: null, startedAt: null, state: 'waiting', departmentCode: d.departmentCode ?? null });
+			state.tickets.set(ticketKey(d.centerCode, d.ticketNo), { day, home, issuedAt: at, calledAt: null, startedAt: null, state: 'waiting', departmentCode: d.departmentCode ?? null });
 			count(state, place, day, { ticketsIssued: 1, waiting: 1 });
 			if (d.departmentCode) waitStarted(state, d.departmentCode, day, at, e.seq);
-			const hk = `${home}|${day}`;
+			const hk = hourlyKey(home, day);
 			let hours = state.hourly.get(hk);
 			if (!hours) state.hourly.set(hk, (hours = new Array(24).fill(0)));
 			hours[hourOf(at, tz)]++;
@@ -342,7 +323,7 @@ export function apply(state: LiveState, e: PlacedEvent, ctx: ApplyContext = defa
 		}
 		case 'queue.ticket_called': {
 			const d = ev.data;
-			const t = state.tickets.get(`${d.centerCode}|${d.ticketNo}`);
+			const t = state.tickets.get(ticketKey(d.centerCode, d.ticketNo));
 			const w = windowState(state, d.windowCode, at);
 			w.ticketNo = d.ticketNo;
 			w.ticketState = 'called';
@@ -361,7 +342,7 @@ export function apply(state: LiveState, e: PlacedEvent, ctx: ApplyContext = defa
 		}
 		case 'queue.service_started': {
 			const d = ev.data;
-			const t = state.tickets.get(`${d.centerCode}|${d.ticketNo}`);
+			const t = state.tickets.get(ticketKey(d.centerCode, d.ticketNo));
 			if (t) {
 				if (t.state === 'waiting') {
 					// Started without a call event: the wait ends now.
@@ -382,7 +363,7 @@ export function apply(state: LiveState, e: PlacedEvent, ctx: ApplyContext = defa
 		}
 		case 'queue.service_completed': {
 			const d = ev.data;
-			const t = state.tickets.get(`${d.centerCode}|${d.ticketNo}`);
+			const t = state.tickets.get(ticketKey(d.centerCode, d.ticketNo));
 			const delta: Partial<Counters> = { servicesCompleted: 1 };
 			delta[d.result === 'done' ? 'completedDone' : d.result === 'transferred' ? 'completedTransferred' : 'completedIncomplete'] = 1;
 			if (t?.startedAt != null) {
@@ -404,7 +385,7 @@ export function apply(state: LiveState, e: PlacedEvent, ctx: ApplyContext = defa
 		}
 		case 'queue.ticket_no_show': {
 			const d = ev.data;
-			const t = state.tickets.get(`${d.centerCode}|${d.ticketNo}`);
+			const t = state.tickets.get(ticketKey(d.centerCode, d.ticketNo));
 			if (t && (t.state === 'waiting' || t.state === 'called')) {
 				if (t.state === 'waiting') waitEnded(state, t);
 				t.state = 'no_show';
@@ -782,10 +763,10 @@ export function prune(state: LiveState, today: string, opts: { keepDays?: number
 	for (let i = 0; i < keepDays; i++) oldestDay = previousDay(oldestDay);
 	const oldestMonth = oldestKeptMonth(today, opts.keepMonths);
 	for (const key of state.buckets.keys()) {
-		const period = key.slice(key.lastIndexOf('|') + 1);
+		const period = periodOf(key);
 		if (period.length === 10 ? period < oldestDay : period < oldestMonth) state.buckets.delete(key);
 	}
-	for (const key of state.hourly.keys()) if (key.slice(-10) < previousDay(previousDay(today))) state.hourly.delete(key);
+	for (const key of state.hourly.keys()) if (periodOf(key) < previousDay(previousDay(today))) state.hourly.delete(key);
 	const yesterday = previousDay(today);
 	for (const [k, t] of state.tickets) if (t.day < yesterday) state.tickets.delete(k);
 	for (const [k, c] of state.checks) if (c.day < yesterday && (c.missed || c.confirmedAt != null)) state.checks.delete(k);
