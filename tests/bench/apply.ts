@@ -8,7 +8,7 @@
  * and prints the median events/s. Pure CPU: no database, no server.
  *
  * Also prints a hash of the event list and of the final state's content (the checkpoint without
- * its version header), so two versions of the reducer can be compared on the same events.
+ * its version header, maps in name order), so two versions of the reducer can be compared on the same events.
  * `--baseline REV` does that in one process: it extracts `src/lib/domain` of git revision REV
  * into `.tmp/` and alternates runs of REV's reducer and this tree's on the same list (fair on a
  * shared, noisy machine), printing both medians and whether the final states agree.
@@ -77,7 +77,7 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0,
 
 function stateContent(json: string): string {
 	const { v: _v, ruleCardCounters: _r, ...rest } = JSON.parse(json) as Record<string, unknown>;
-	return JSON.stringify(rest);
+	return JSON.stringify(Object.fromEntries(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b))));
 }
 
 const t0 = performance.now();
