@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from './catalog';
+import { compact } from './counters';
 import { checkpointScenario } from './fixtures/checkpoint-scenario';
-import { deserializeState, serializeState, type LiveState } from './projection';
+import { CHECKPOINT_VERSION, checkpointVersion, deserializeState, serializeState, type LiveState } from './projection';
 import { Feed, ms } from './testkit';
 
 const fixture = (name: string) => fs.readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -35,4 +36,55 @@ describe('stored checkpoints', () => {
 		expect(content(loaded)).toEqual(content(rebuilt.state));
 		expect(serializeState(loaded)).toBe(serializeState(rebuilt.state));
 	});
+
+	it('the versions before numbering are told apart by their marks; unknown versions are refused', () => {
+		expect(CHECKPOINT_VERSION).toBe(3);
+		expect(checkpointVersion({ v: 1 })).toBe(1);
+		expect(checkpointVersion({ v: 1, waitingByDept: [] })).toBe(2);
+		expect(checkpointVersion({ v: 1, waitingByDept: [], ruleCardCounters: true })).toBe(3);
+		expect(checkpointVersion({ v: 1, ruleCardCounters: true })).toBe(1); // before the card rules, whatever else it says
+		expect(checkpointVersion({ v: 3 })).toBe(3);
+		for (const v of [0, 2, 4, 3.5, '3', null, undefined]) expect(() => checkpointVersion({ v })).toThrow(`checkpoint: unsupported version ${String(v)}`);
+	});
+
+	it('version 2 → 3: the bad-review rule’s cards kept are counted into their buckets once, and into the dirty deltas', () => {
+		const raw = JSON.parse(fixture('checkpoint-v1.json'));
+		delete raw.ruleCardCounters; // as version 2 was written
+		raw.buckets = raw.buckets.map(([k, c]: [string, Record<string, number>]) => {
+			const { ruleBadReviewYellow: _y, ruleBadReviewRed: _r, ...rest } = c;
+			return [k, rest];
+		});
+		expect(checkpointVersion(raw)).toBe(2);
+		const loaded = deserializeState(JSON.stringify(raw));
+		const rebuilt = checkpointScenario().state;
+		expect([...loaded.buckets].map(([k, c]) => [k, compact(c)])).toEqual([...rebuilt.buckets].map(([k, c]) => [k, compact(c)]));
+		// Only the kept yellow card: the red one was revoked. Day and month, staff member's home, department and window.
+		const deltas = [...loaded.dirty!].map(([k, d]) => `${k} ${JSON.stringify(d)}`);
+		expect(deltas).toEqual(
+			['center|PJ-001|2026-11-22', 'center|PJ-001|2026-11', 'department|SWJ|2026-11-22', 'department|SWJ|2026-11', 'window|W02|2026-11-22', 'window|W02|2026-11'].map((k) => `${k} {"ruleBadReviewYellow":1}`)
+		);
+		expect(deserializeState(serializeState(loaded)).buckets).toEqual(loaded.buckets); // not counted again
+	});
+
+	it('version 1 → 2: who waits and the idle marks are rebuilt from what the state kept; no bad reviews', () => {
+		const raw = JSON.parse(fixture('checkpoint-v1.json'));
+		delete raw.ruleCardCounters;
+		delete raw.waitingByDept;
+		delete raw.badReviews;
+		raw.windows = raw.windows.map(([k, w]: [string, Record<string, unknown>]) => {
+			const { idleSince: _a, idleSeq: _b, idleType: _c, ...rest } = w;
+			return [k, rest];
+		});
+		expect(checkpointVersion(raw)).toBe(1);
+		const loaded = deserializeState(JSON.stringify(raw));
+		const rebuilt = checkpointScenario().state;
+		expect(loaded.badReviews.size).toBe(0);
+		const waiting = (s: LiveState) => [...s.waitingByDept].map(([k, w]) => [k, w.day, w.n, w.n ? w.since : null]);
+		expect(waiting(loaded)).toEqual(waiting(rebuilt).filter(([, , n]) => n)); // departments nobody waits for are not known
+		for (const [code, w] of rebuilt.windows) expect([code, loaded.windows.get(code)!.idleSince]).toEqual([code, w.idleSince]);
+		expect([...loaded.windows.values()].every((w) => w.idleSeq === null)).toBe(true);
+		// And the step after it ran too.
+		expect([...loaded.dirty!.values()].some((d) => d.ruleBadReviewYellow === 1)).toBe(true);
+	});
 });
+
