@@ -37,6 +37,18 @@ describe('stored checkpoints', () => {
 		expect(serializeState(loaded)).toBe(serializeState(rebuilt.state));
 	});
 
+	it('a checkpoint is written as version 3, without the marks, and loads back as it was', () => {
+		const f = checkpointScenario();
+		const json = serializeState(f.state);
+		const raw = JSON.parse(json);
+		expect(raw.v).toBe(CHECKPOINT_VERSION);
+		expect(raw).not.toHaveProperty('ruleCardCounters');
+		const loaded = deserializeState(json);
+		expect(content(loaded)).toEqual(content(f.state));
+		expect(loaded.dirty).toEqual(new Map());
+		expect(serializeState(loaded)).toBe(json);
+	});
+
 	it('the versions before numbering are told apart by their marks; unknown versions are refused', () => {
 		expect(CHECKPOINT_VERSION).toBe(3);
 		expect(checkpointVersion({ v: 1 })).toBe(1);

@@ -76,9 +76,7 @@ export function checkpointVersion(raw: Record<string, unknown>): number {
 }
 
 export function serializeState(state: LiveState): string {
-	// CHECKPOINT_VERSION (3), still spelled as before numbering: `v: 1` with its mark, which a
-	// build from before the split can read back.
-	const out: Record<string, unknown> = { v: 1, seq: state.seq, ruleCardCounters: true };
+	const out: Record<string, unknown> = { v: CHECKPOINT_VERSION, seq: state.seq };
 	for (const [name, def] of MAP_DEFS) out[name] = def.save(mapOf(state, name));
 	return JSON.stringify(out);
 }
