@@ -39,17 +39,22 @@ export function bump(state: CountSlice, key: BucketKey, delta: Partial<Counters>
 	}
 }
 
-/** Add `delta` to the day and month buckets of every scope the place belongs to. */
+/**
+ * Add `delta` to the day and month buckets of every scope the place belongs to: its home, then
+ * its department and window (this order is the buckets' order in a checkpoint). Per event on
+ * the hot path: no arrays or objects built beyond the keys.
+ */
 export function count(state: CountSlice, place: EventPlace, day: string, delta: Partial<Counters>): void {
 	const month = monthOfDay(day);
 	const h = homeOf(place);
-	const scopes: Array<[ScopeKind, string]> = [[h.kind, h.code]];
-	if (place.departmentCode) scopes.push(['department', place.departmentCode]);
-	if (place.windowCode) scopes.push(['window', place.windowCode]);
-	for (const [kind, code] of scopes) {
-		bump(state, bucketKey(kind, code, day), delta);
-		bump(state, bucketKey(kind, code, month), delta);
-	}
+	bumpBoth(state, h.kind, h.code, day, month, delta);
+	if (place.departmentCode) bumpBoth(state, 'department', place.departmentCode, day, month, delta);
+	if (place.windowCode) bumpBoth(state, 'window', place.windowCode, day, month, delta);
+}
+
+function bumpBoth(state: CountSlice, kind: ScopeKind, code: string, day: string, month: string, delta: Partial<Counters>): void {
+	bump(state, bucketKey(kind, code, day), delta);
+	bump(state, bucketKey(kind, code, month), delta);
 }
 
 export function gauge(state: CountSlice, home: HomeKey): Gauges {
