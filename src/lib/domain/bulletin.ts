@@ -17,7 +17,8 @@ import {
 	type ScoringRules
 } from './metrics';
 import type { OrgIndex } from './org';
-import { homeOf, type CardState, type ScopeKind } from './projection';
+import { homeKey, homeKeyOf } from './keys';
+import type { CardState, ScopeKind } from './projection';
 import { scoreDepartments, type DepartmentScore } from './scoring';
 import { departmentsOf, homesOf, scopeLabel, type Scope } from './snapshot';
 import { monthKey, monthOfDay } from './time';
@@ -294,7 +295,7 @@ export function buildBulletinFigures(input: BulletinInput): BulletinFigures {
 		byWindow
 	};
 
-	const cards = cardFigures(input, new Set(homes.map((h) => `${h.kind}|${h.code}`)), total);
+	const cards = cardFigures(input, new Set(homes.map((h) => homeKey(h.kind, h.code))), total);
 	const complaint = cards.kept ? cards.byReason.find((r) => r.reason === 'complaint') : undefined;
 
 	return {
@@ -376,8 +377,7 @@ function cardFigures(input: BulletinInput, homeKeys: Set<string>, total: Counter
 	for (const [, c] of input.cards) {
 		if (c.at == null || !c.targetKind || !c.targetCode) continue;
 		if (monthOfDay(c.day) !== month) continue;
-		const h = homeOf(c.place);
-		if (!homeKeys.has(`${h.kind}|${h.code}`)) continue;
+		if (!homeKeys.has(homeKeyOf(c.place))) continue;
 		if (c.revoked) {
 			out.revoked++;
 			continue;

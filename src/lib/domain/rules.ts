@@ -10,6 +10,7 @@ import type { WorkingCalendar } from './calendar';
 import type { DataOf } from './catalog';
 import type { OrgIndex } from './org';
 import { hash53 } from './hash';
+import { centerOfHome, type HomeKey } from './keys';
 import { derivedId, type CheckState, type DerivedEvent, type LiveState } from './projection';
 import { dayKey, DEFAULT_TZ } from './time';
 
@@ -262,8 +263,9 @@ function caseDeadline(j: Judge): void {
 }
 
 /** The zone of a home key (`center|CODE`, `region|CODE`, `all|`). */
-function tzOfHome(org: RuleContext['org'], home: string): string {
-	return home.startsWith('center|') ? org.timezoneOf(home.slice(7)) : DEFAULT_TZ;
+function tzOfHome(org: RuleContext['org'], home: HomeKey): string {
+	const center = centerOfHome(home);
+	return center !== null ? org.timezoneOf(center) : DEFAULT_TZ;
 }
 
 /** Open hotline tickets judged overdue: yellow; more than N working days past due: red. */

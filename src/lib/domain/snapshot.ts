@@ -19,7 +19,8 @@ import {
 } from './metrics';
 import type { Department, OrgIndex } from './org';
 import { scoreDepartments } from './scoring';
-import { bucketKey, type CardState, type CheckState, type LiveState, type ScopeKind, type WindowStatus } from './projection';
+import { bucketKey, centerOfHome, homeKey, hourlyKey } from './keys';
+import type { CardState, CheckState, LiveState, ScopeKind, WindowStatus } from './projection';
 import { dayKey, monthOfDay, previousDay } from './time';
 
 export type Scope = { kind: 'all' } | { kind: 'center'; code: string } | { kind: 'region'; code: string };
@@ -227,10 +228,10 @@ export function buildSnapshot(state: LiveState, org: OrgIndex, scope: Scope, opt
 	let confirmedDue = 0;
 	let pendingNow = 0;
 	const todaysChecks: CheckState[] = [];
-	const homeKeys = new Set(homes.map((h) => `${h.kind}|${h.code}`));
+	const homeKeys = new Set(homes.map((h) => homeKey(h.kind, h.code)));
 	for (const c of state.checks.values()) {
 		if (!homeKeys.has(c.home)) continue;
-		const tz = c.home.startsWith('center|') ? org.timezoneOf(c.home.slice(7)) : org.timezoneOf(null);
+		const tz = org.timezoneOf(centerOfHome(c.home));
 		if (c.day !== today(tz)) continue;
 		todaysChecks.push(c);
 		// "Passed" is strictly after: at the deadline itself a confirmation still counts (as in dueDerivedEvents).
@@ -243,7 +244,7 @@ export function buildSnapshot(state: LiveState, org: OrgIndex, scope: Scope, opt
 	let casesOverdueOpen = 0;
 	let hotlineOverdueOpen = 0;
 	for (const h of homes) {
-		const g = state.gauges.get(`${h.kind}|${h.code}`);
+		const g = state.gauges.get(homeKey(h.kind, h.code));
 		if (g) {
 			casesOverdueOpen += g.casesOverdueOpen;
 			hotlineOverdueOpen += g.hotlineOverdueOpen;
@@ -253,7 +254,7 @@ export function buildSnapshot(state: LiveState, org: OrgIndex, scope: Scope, opt
 	const hoursOf = (dayFn: (tz: string) => string) => {
 		const out = new Array(24).fill(0);
 		for (const h of homes) {
-			const hours = state.hourly.get(`${h.kind}|${h.code}|${dayFn(h.tz)}`);
+			const hours = state.hourly.get(hourlyKey(homeKey(h.kind, h.code), dayFn(h.tz)));
 			if (hours) for (let i = 0; i < 24; i++) out[i] += hours[i];
 		}
 		return out;

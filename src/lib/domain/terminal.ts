@@ -4,7 +4,8 @@
  * one pass over today's open tickets of their center when calling.
  */
 import type { OrgIndex } from './org';
-import { bucketKey, type LiveState, type WindowState } from './projection';
+import { bucketKey, ticketKeyPrefix } from './keys';
+import type { LiveState, WindowState } from './projection';
 import { dayKey, monthKey } from './time';
 
 export interface TerminalCheck {
@@ -92,7 +93,7 @@ export function terminalView(state: LiveState, org: OrgIndex, staffCode: string,
 /** Today's waiting tickets of a center for a department (or with no department), oldest first. */
 export function waitingTickets(state: LiveState, centerCode: string, departmentCode: string | null, day: string): Array<{ ticketNo: string; issuedAt: number }> {
 	const out: Array<{ ticketNo: string; issuedAt: number }> = [];
-	const prefix = `${centerCode}|`;
+	const prefix = ticketKeyPrefix(centerCode);
 	for (const [key, t] of state.tickets) {
 		if (t.state !== 'waiting' || t.day !== day || !key.startsWith(prefix)) continue;
 		if (departmentCode && t.departmentCode && t.departmentCode !== departmentCode) continue;
