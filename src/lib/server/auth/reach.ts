@@ -14,7 +14,7 @@
  * learns nothing about what exists in center A.
  */
 import type { Center, EventPlace, OrgIndex } from '../../domain/org';
-import { homeOf } from '../../domain/projection';
+import { homeKey, homeKeyOf, parseHomeKey } from '../../domain/keys';
 import { homesOf, type Scope } from '../../domain/snapshot';
 import { UserError } from '../user-error';
 
@@ -52,7 +52,7 @@ export class Reach {
 			this.homes = null;
 			this.regionScopes = null;
 		} else {
-			this.homes = new Set(homesOf(scope, org).map((h) => `${h.kind}|${h.code}`));
+			this.homes = new Set(homesOf(scope, org).map((h) => homeKey(h.kind, h.code)));
 			this.regionScopes = scope.kind === 'region' ? org.subtree(scope.code) : new Set();
 		}
 	}
@@ -74,8 +74,7 @@ export class Reach {
 	/** An item placed here (an event's place, a card's target, a ticket's center and region). */
 	place(p: Pick<EventPlace, 'centerCode' | 'regionCode'>): boolean {
 		if (!this.homes) return true;
-		const h = homeOf({ centerCode: p.centerCode, regionCode: p.regionCode, departmentCode: null, windowCode: null, staffCode: null });
-		return this.homes.has(`${h.kind}|${h.code}`);
+		return this.homes.has(homeKeyOf({ centerCode: p.centerCode, regionCode: p.regionCode, departmentCode: null, windowCode: null, staffCode: null }));
 	}
 
 	/** The center an org entity works in (`null`: a department of no center, so the deployment's). */
@@ -135,7 +134,7 @@ export class Reach {
 		const centers: string[] = [];
 		const regions: string[] = [];
 		for (const key of this.homes) {
-			const [kind, code] = key.split('|');
+			const { kind, code } = parseHomeKey(key);
 			if (kind === 'center') centers.push(code);
 			else if (kind === 'region') regions.push(code);
 		}

@@ -13,7 +13,7 @@ import type { OrgIndex } from '../../domain/org';
 import type { ScoringRules } from '../../domain/metrics';
 import type { PlacedEvent } from '../../domain/projection';
 import { buildSnapshot, homesOf, scopeLabel, type Scope, type Snapshot } from '../../domain/snapshot';
-import { homeOf } from '../../domain/projection';
+import { homeKey, homeKeyOf } from '../../domain/keys';
 import { CLOSE, type EventsMode, type Figures, type FiguresPatch, type ServerMessage, type StreamEvent, type WallClient } from '../../live/protocol';
 import { maskEventData } from '../privacy';
 
@@ -137,7 +137,7 @@ export class Hub {
 		for (const e of events) {
 			const entry: Entry = {
 				event: { seq: e.seq, id: e.id, type: e.type, occurredAt: e.occurredAt, centerCode: e.place.centerCode, data: maskEventData(e.type, e.data as Record<string, unknown>) },
-				home: homeKeyOf(e)
+				home: homeKeyOf(e.place)
 			};
 			this.ring.push(entry);
 			for (const g of this.groups.values()) {
@@ -370,11 +370,6 @@ export class Hub {
 	}
 }
 
-function homeKeyOf(e: PlacedEvent): string {
-	const h = homeOf(e.place);
-	return `${h.kind}|${h.code}`;
-}
-
 function homeKeys(scope: Scope, org: OrgIndex): Set<string> {
-	return new Set(homesOf(scope, org).map((h) => `${h.kind}|${h.code}`));
+	return new Set(homesOf(scope, org).map((h) => homeKey(h.kind, h.code)));
 }
