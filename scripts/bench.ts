@@ -18,12 +18,15 @@
  * 4. wall      the wall display in Chromium (scripts/bench-wall.ts, also runnable on its own):
  *              gzipped JS a /wall load fetches, and navigation start → first KPI value, cold
  *              and with a warm browser cache (median of several loads).
+ * 5. network   networks of centers (scripts/bench-network.ts): a prefecture of 600 centers with
+ *              120 walls at 200 ev/s, one center with 1,000 walls at 1,000 ev/s, and (PostgreSQL)
+ *              a province of 3,000 centers on 3 instances behind one address with 1,000 walls at
+ *              1,000 ev/s; `--network prefecture,center,province` picks runs.
  *
  * Everything it starts (servers, worker, temp dirs, databases) is stopped/removed on exit,
  * errors and Ctrl-C. Only loopback traffic; every loop is bounded in count and time.
  * BENCH_SERVER_NODE_ARGS adds node flags to the servers (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,7 +35,8 @@ import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import buildIfStale from '../tests/integration/global-setup';
-import { freePort, freshPostgres, sleep, TestServer, type Backend } from '../tests/integration/harness';
+import { sleep, type Backend, type TestServer } from '../tests/integration/harness';
+import { checkDeadline, cleanupAll, cpuSeconds, fmt, freshDb, launch, median, MIGRATIONS, ms, now, onCleanup, percentile, privateBuild, say, serverScript, setDeadline, T0, tempDir, withTimeout } from './bench-kit';
 import { parseEvent, type HallEvent } from '../src/lib/domain/catalog';
 import { OrgIndex, type OrgData } from '../src/lib/domain/org';
 import type { PlacedEvent } from '../src/lib/domain/projection';
@@ -43,15 +47,18 @@ import { HotlineTickets } from '../src/lib/server/hotline/tickets';
 import { loadOrg, upsertOrg } from '../src/lib/server/org/store';
 import { demoOrg } from '../src/lib/server/sim/demo-org';
 import { DaySimulator } from '../src/lib/server/sim/simulator';
+import { benchNetwork, LIMITS, type ScaleFigure } from './bench-network';
 import { benchWall, type WallFigures } from './bench-wall';
 
 // ── options ────────────────────────────────────────────────────────────────────
 
-type Part = 'ingest' | 'latency' | 'snapshot' | 'wall';
-const PARTS: Part[] = ['ingest', 'latency', 'snapshot', 'wall'];
+type Part = 'ingest' | 'latency' | 'snapshot' | 'wall' | 'network';
+const PARTS: Part[] = ['ingest', 'latency', 'snapshot', 'wall', 'network'];
+const NETWORK_RUNS = ['prefecture', 'center', 'province'] as const;
 
-function parseArgs(argv: string[]): { only: Part[]; quick: boolean; json: string | null } {
+function parseArgs(argv: string[]): { only: Part[]; quick: boolean; json: string | null; network: Array<(typeof NETWORK_RUNS)[number]> } {
 	let only: Part[] = PARTS;
+	let network: Array<(typeof NETWORK_RUNS)[number]> = [...NETWORK_RUNS];
 	let quick = false;
 	let json: string | null = null;
 	for (let i = 0; i < argv.length; i++) {
@@ -72,12 +79,17 @@ function parseArgs(argv: string[]): { only: Part[]; quick: boolean; json: string
 			for (const p of list) if (!PARTS.includes(p as Part)) throw new Error(`--only: unknown part "${p}" (expected ${PARTS.join(', ')})`);
 			only = list as Part[];
 		} else if (a === '--json' || a.startsWith('--json=')) json = path.resolve(value('--json'));
+		else if (a === '--network' || a.startsWith('--network=')) {
+			const list = value('--network').split(',').map((x) => x.trim());
+			for (const n of list) if (!(NETWORK_RUNS as readonly string[]).includes(n)) throw new Error(`--network: unknown run "${n}" (expected ${NETWORK_RUNS.join(', ')})`);
+			network = list as typeof network;
+		}
 		else if (a === '--help' || a === '-h') {
-			console.log('usage: npm run bench -- [--quick] [--only ingest,latency,snapshot,wall] [--json FILE]');
+			console.log('usage: npm run bench -- [--quick] [--only ingest,latency,snapshot,wall,network] [--network prefecture,center,province] [--json FILE]');
 			process.exit(0);
 		} else throw new Error(`unknown option "${a}" (try --help)`);
 	}
-	return { only, quick, json };
+	return { only, quick, json, network };
 }
 
 const OPTS = (() => {
@@ -126,223 +138,8 @@ const PG_BASE = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || '';
 if (PG_BASE) process.env.TEST_DATABASE_URL = PG_BASE;
 const BACKENDS: Backend[] = PG_BASE ? ['pglite', 'postgres'] : ['pglite'];
 
-const ROOT = process.cwd();
-const MIGRATIONS = path.join(ROOT, 'drizzle');
-const T0 = performance.now();
 const DEADLINE = Date.now() + OVERALL_MS;
-
-// ── output ─────────────────────────────────────────────────────────────────────
-
-const say = (msg: string) => console.log(`[bench +${((performance.now() - T0) / 1000).toFixed(1).padStart(6)}s] ${msg}`);
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a');
-const ms = (n: number) => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2)) : 'n/a');
-
-function percentile(sorted: ArrayLike<number>, q: number): number {
-	if (!sorted.length) return NaN;
-	const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-	return sorted[i];
-}
-/** Middle value (mean of the two middle ones for an even count). */
-function median(xs: number[]): number {
-	if (!xs.length) return NaN;
-	const s = [...xs].sort((a, b) => a - b);
-	const m = s.length >> 1;
-	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-const now = () => performance.timeOrigin + performance.now();
-
-function checkDeadline(what: string): void {
-	if (Date.now() > DEADLINE) throw new Error(`overall time limit (${OVERALL_MS / 60_000} min) reached during ${what}`);
-}
-
-// ── cleanup: everything started is registered here and undone on any exit ───────
-
-const cleanups: Array<{ name: string; fn: () => Promise<void> }> = [];
-function onCleanup(name: string, fn: () => Promise<void>): () => Promise<void> {
-	const item = { name, fn };
-	cleanups.push(item);
-	return async () => {
-		const i = cleanups.indexOf(item);
-		if (i < 0) return;
-		cleanups.splice(i, 1);
-		await withTimeout(fn(), 40_000, name);
-	};
-}
-async function cleanupAll(): Promise<void> {
-	while (cleanups.length) {
-		const c = cleanups.pop()!;
-		try {
-			await withTimeout(c.fn(), 40_000, c.name);
-		} catch (err) {
-			console.error(`[bench] cleanup of ${c.name} failed: ${(err as Error).message}`);
-		}
-	}
-}
-async function withTimeout<T>(p: Promise<T>, limit: number, what: string): Promise<T> {
-	let timer: ReturnType<typeof setTimeout> | undefined;
-	try {
-		return await Promise.race([p, new Promise<T>((_, rej) => (timer = setTimeout(() => rej(new Error(`${what}: timed out after ${limit} ms`)), limit)))]);
-	} finally {
-		clearTimeout(timer);
-	}
-}
-let exiting = false;
-for (const sig of ['SIGINT', 'SIGTERM'] as const)
-	process.on(sig, () => {
-		if (exiting) return;
-		exiting = true;
-		console.error(`[bench] ${sig}: stopping everything it started`);
-		void cleanupAll().finally(() => process.exit(130));
-	});
-
-function tempDir(tag: string): { dir: string; remove: () => Promise<void> } {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hw-bench-${tag}-`));
-	const remove = onCleanup(`temp dir ${dir}`, async () => fs.rmSync(dir, { recursive: true, force: true }));
-	return { dir, remove };
-}
-
-async function freshDb(): Promise<{ url: string; drop: () => Promise<void> }> {
-	const db = await freshPostgres();
-	const drop = onCleanup(`database ${new URL(db.url).pathname.slice(1)}`, () => db.drop());
-	return { url: db.url, drop };
-}
-
-/**
- * The bench runs its servers from a private copy of build/ + server.js: other runs (tests of
- * engineers working on the same tree) rebuild build/ in place, which would pull the lazily
- * loaded route chunks from under a server started earlier. The copy sits under
- * node_modules/.cache so the server still resolves the project's packages, and is removed on exit.
- */
-let SERVER_SCRIPT = path.join(ROOT, 'server.js');
-/** Extra node flags for the servers, e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile them. */
-const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-function privateBuild(): void {
-	const lock = path.join(ROOT, '.build.lock');
-	const handler = path.join(ROOT, 'build', 'handler.js');
-	const dest = path.join(ROOT, 'node_modules', '.cache', 'hallwatch-bench', String(process.pid));
-	onCleanup(`private build copy ${dest}`, async () => {
-		fs.rmSync(dest, { recursive: true, force: true });
-		try {
-			fs.rmdirSync(path.dirname(dest)); // only when no other bench run is using it
-		} catch {
-			/* not empty */
-		}
-	});
-	for (let attempt = 1; attempt <= 10; attempt++) {
-		const before = fs.statSync(handler, { throwIfNoEntry: false })?.mtimeMs;
-		if (before !== undefined && !fs.existsSync(lock)) {
-			fs.rmSync(dest, { recursive: true, force: true });
-			fs.mkdirSync(dest, { recursive: true });
-			fs.cpSync(path.join(ROOT, 'build'), path.join(dest, 'build'), { recursive: true });
-			fs.copyFileSync(path.join(ROOT, 'server.js'), path.join(dest, 'server.js'));
-			if (!fs.existsSync(lock) && fs.statSync(handler, { throwIfNoEntry: false })?.mtimeMs === before) {
-				SERVER_SCRIPT = path.join(dest, 'server.js');
-				say(`servers run from a private copy of build/ (built ${new Date(before).toISOString()})`);
-				return;
-			}
-		}
-		say(`build/ is being rebuilt by another run; waiting (${attempt}/10)`);
-		Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
-		buildIfStale();
-	}
-	throw new Error('could not take a consistent copy of build/ (another run keeps rebuilding it)');
-}
-
-/** The harness's TestServer, started from the private build copy; records its start-up time. */
-class BenchServer extends TestServer {
-	startupMs = NaN;
-	constructor(port: number, dataDir: string, databaseUrl: string | undefined) {
-		super(port, dataDir, databaseUrl, {});
-	}
-	override async start(): Promise<void> {
-		this.output = '';
-		const t0 = performance.now();
-		const proc = spawn(process.execPath, [...SERVER_NODE_ARGS, SERVER_SCRIPT], { cwd: ROOT, env: this.baseEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-		this.proc = proc;
-		proc.stdout!.on('data', (d) => (this.output += d));
-		proc.stderr!.on('data', (d) => (this.output += d));
-		const deadline = Date.now() + 120_000;
-		while (Date.now() < deadline) {
-			if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}:\n${this.output.slice(-2000)}`);
-			try {
-				const r = await fetch(`${this.url}/healthz`);
-				await r.arrayBuffer();
-				if (r.status === 200) {
-					this.startupMs = performance.now() - t0;
-					return;
-				}
-			} catch {
-				/* not up yet */
-			}
-			await sleep(25);
-		}
-		throw new Error(`server did not become ready in 120 s:\n${this.output.slice(-2000)}`);
-	}
-}
-
-/** A server on a fresh database (or on `data`), stopped (SIGKILL after 25 s) on cleanup. */
-async function launch(
-	backend: Backend,
-	data?: { dataDir: string; databaseUrl?: string }
-): Promise<{ server: BenchServer; startupMs: number; stop: () => Promise<void> }> {
-	let dataDir = data?.dataDir;
-	let databaseUrl = data?.databaseUrl;
-	const owned: Array<() => Promise<void>> = [];
-	if (!dataDir) {
-		const t = tempDir(`srv-${backend}`);
-		dataDir = t.dir;
-		owned.push(t.remove);
-	}
-	if (backend === 'postgres' && !databaseUrl) {
-		const db = await freshDb();
-		databaseUrl = db.url;
-		owned.unshift(db.drop);
-	}
-	let server: BenchServer | null = null;
-	// Registered before the start so a server that fails to become ready is stopped too.
-	const stopProc = onCleanup(`server (${backend})`, async () => {
-		if (server) await stopServer(server);
-	});
-	server = new BenchServer(await freePort(), dataDir, backend === 'postgres' ? databaseUrl : undefined);
-	try {
-		await server.start();
-	} catch (err) {
-		await stopProc();
-		for (const f of owned) await f();
-		throw err;
-	}
-	const startupMs = server.startupMs;
-	const s = server;
-	return {
-		server: s,
-		startupMs,
-		stop: async () => {
-			await stopProc();
-			for (const f of owned) await f();
-		}
-	};
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux; NaN elsewhere). */
-function cpuSeconds(pid: number | undefined): number {
-	try {
-		const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-		const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-		return (Number(rest[11]) + Number(rest[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-	} catch {
-		return NaN;
-	}
-}
-
-async function stopServer(s: TestServer): Promise<void> {
-	const p = s.proc;
-	if (!p || p.exitCode !== null || p.signalCode !== null) return;
-	const exited = new Promise<void>((r) => p.once('exit', () => r()));
-	p.kill('SIGTERM');
-	const t = setTimeout(() => p.kill('SIGKILL'), 25_000);
-	await exited;
-	clearTimeout(t);
-}
+setDeadline(DEADLINE, OVERALL_MS);
 
 // ── realistic events ─────────────────────────────────────────────────────────
 
@@ -1080,6 +877,8 @@ interface Results {
 	errors: string[];
 	/** The wall display (scripts/bench-wall.ts): JS weight and time to first figures in Chromium. */
 	wall?: WallFigures;
+	/** Networks of centers (scripts/bench-network.ts): a prefecture, a province on several instances, one center with 1,000 walls. */
+	network: ScaleFigure[];
 	finishedAt?: string;
 }
 
@@ -1168,6 +967,31 @@ function summary(res: Results): string {
 		out.push(`   JS fetched: ${w.js.files} files, ${(w.js.gzipBytes / 1024).toFixed(1)} KiB gzipped (${(w.js.rawBytes / 1024).toFixed(1)} KiB raw); CSS ${(w.css.gzipBytes / 1024).toFixed(1)} KiB gzipped; fonts ${(w.fonts.bytes / 1024).toFixed(1)} KiB`);
 		out.push(`   first figures (median): cold ${w.cold.medianFirstFigureMs} ms, warm HTTP cache ${w.warm.medianFirstFigureMs} ms, warm + figure cache ${w.cachedFigures.medianFirstFigureMs} ms; live: ${w.cold.medianLiveMs} / ${w.warm.medianLiveMs} / ${w.cachedFigures.medianLiveMs} ms`);
 	}
+	if (res.network.length) {
+		out.push('', `5. Networks of centers — ingest → wall latency (to the first message carrying the event's seq, walls with events=notable); limits: p99 ≤ ${LIMITS.wallP99Ms} ms (one center: ${LIMITS.centerP99Ms} ms), prefecture snapshot ≤ ${LIMITS.prefectureSnapshotMs} ms, ≤ ${LIMITS.rssMb} MB and ≤ ${LIMITS.loopStallMs} ms stall per instance, start-up ≤ ${LIMITS.startupMs / 1000} s`);
+		const limit = (f: ScaleFigure) => (f.name === 'center' ? LIMITS.centerP99Ms : LIMITS.wallP99Ms);
+		out.push(
+			table(
+				['run', 'db × inst', 'centers', 'walls', 'ev/s', 'center p50/p99/max ms', 'p99÷limit', 'region p99 ms', 'p99÷limit', 'snapshot ms (KiB)', '÷limit', 'RSS MB', 'stall ms', 'restart s'],
+				res.network.map((f) => [
+					f.name,
+					`${f.backend} × ${f.instances}`,
+					fmt(f.centers),
+					String(f.centerWalls.walls + (f.regionWalls?.walls ?? 0)),
+					fmt(f.eventsPerSec),
+					`${ms(f.centerWalls.p50Ms)}/${ms(f.centerWalls.p99Ms)}/${ms(f.centerWalls.maxMs)}`,
+					(f.centerWalls.p99Ms / limit(f)).toFixed(2),
+					f.regionWalls ? ms(f.regionWalls.p99Ms) : '—',
+					f.regionWalls ? (f.regionWalls.p99Ms / LIMITS.wallP99Ms).toFixed(2) : '—',
+					f.snapshot ? `${ms(f.snapshot.medianMs)} (${f.snapshot.kib.toFixed(0)})` : '—',
+					f.snapshot && f.name === 'prefecture' ? (f.snapshot.medianMs / LIMITS.prefectureSnapshotMs).toFixed(2) : '—',
+					f.rssMb.map((x) => fmt(x)).join('/'),
+					f.loopMaxMs.map((x) => ms(x)).join('/'),
+					f.startupMs === null ? '—' : (f.startupMs / 1000).toFixed(1)
+				])
+			)
+		);
+	}
 	if (res.errors.length) out.push('', 'ERRORS:', ...res.errors.map((e) => `  ${e}`));
 	return out.join('\n');
 }
@@ -1180,6 +1004,7 @@ async function main(): Promise<number> {
 		latency: [],
 		snapshot: [],
 		snapshotRatios: [],
+		network: [],
 		errors: []
 	};
 	const m = res.machine;
@@ -1232,7 +1057,8 @@ async function main(): Promise<number> {
 				}
 			});
 
-	if (OPTS.only.includes('wall')) await attempt('wall', async () => void (res.wall = await benchWall({ quick: Q, serverScript: SERVER_SCRIPT, say: (msg) => say(`wall: ${msg}`) })));
+	if (OPTS.only.includes('network')) await attempt('network', async () => void res.network.push(...(await benchNetwork({ quick: Q, postgres: !!PG_BASE, which: OPTS.network }))));
+	if (OPTS.only.includes('wall')) await attempt('wall', async () => void (res.wall = await benchWall({ quick: Q, serverScript: serverScript(), say: (msg) => say(`wall: ${msg}`) })));
 
 	res.finishedAt = new Date().toISOString();
 	res.machine.loadAvgEnd = os.loadavg().map((x) => Number(x.toFixed(2)));

@@ -27,7 +27,7 @@ import { startLive } from './live';
 import { Projector } from './live/projector';
 import { loadOrg, ORG_CHANNEL } from './org/store';
 import { ensureRuleSettings, loadRulesConfig, RULES_CHANNEL, type RulesConfig } from './rules/settings';
-import { checkHealth } from './health';
+import { checkHealth, watchEventLoop } from './health';
 import { SharedSetting } from './shared-setting';
 import { WriterLoops } from './writer';
 import { DemoRunner } from './sim/runner';
@@ -67,6 +67,7 @@ export function startRuntime(config: Config, log: (msg: string) => void = (m) =>
 }
 
 async function boot(config: Config, log: (msg: string) => void): Promise<Runtime> {
+	watchEventLoop();
 	const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrationsFolder: path.join(config.rootDir, 'drizzle') });
 	log(`database: ${describeDatabase(config)}, migrations applied`);
 	const db = handle.db;
