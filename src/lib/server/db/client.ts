@@ -8,6 +8,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { Durability } from './durability';
+import { PGliteRemote } from './pglite-remote';
 import { schema } from './schema';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -97,11 +98,12 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
 async function openPglite(opts: OpenOptions): Promise<DbHandle> {
 	const release = opts.noLock ? () => {} : lockDataDir(opts.dataDir);
 	try {
-		const { PGlite } = await import('@electric-sql/pglite');
 		const { drizzle } = await import('drizzle-orm/pglite');
 		const pgDir = path.join(opts.dataDir, 'pg');
-		const pg = await PGlite.create(pgDir);
-		const db = drizzle(pg, { schema }) as unknown as Database;
+		// PGlite runs every query synchronously in WASM: in a worker thread of its own it never holds
+		// up the event loop (pglite-worker.js, next to the migrations' project root: outside the bundle).
+		const pg = await PGliteRemote.open(path.join(path.dirname(opts.migrationsFolder), 'src', 'lib', 'server', 'db', 'pglite-worker.js'), pgDir);
+		const db = drizzle({ client: pg as never, schema }) as unknown as Database;
 		const durability = new Durability(pgDir);
 		return {
 			db,
