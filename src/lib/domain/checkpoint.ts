@@ -81,6 +81,28 @@ export function serializeState(state: LiveState): string {
 	return JSON.stringify(out);
 }
 
+/**
+ * The same JSON as `serializeState`, built a slice at a time: `pause()` is awaited after every
+ * `slice` entries of a map, so a large state never holds the event loop for long. The state
+ * must not change until the promise resolves (the projector holds events back meanwhile).
+ */
+export async function serializeStateSliced(state: LiveState, pause: () => Promise<void>, slice = 4000): Promise<string> {
+	const parts: string[] = [`{"v":${CHECKPOINT_VERSION},"seq":${JSON.stringify(state.seq)}`];
+	for (const [name, def] of MAP_DEFS) {
+		const entries = [...mapOf(state, name)];
+		parts.push(`,${JSON.stringify(name)}:[`);
+		for (let i = 0; i < entries.length; i += slice) {
+			// A map saves entry by entry: saving a slice of it gives that slice of its saved list.
+			const chunk = JSON.stringify(def.save(new Map(entries.slice(i, i + slice))));
+			parts.push((i ? ',' : '') + chunk.slice(1, -1));
+			await pause();
+		}
+		parts.push(']');
+	}
+	parts.push('}');
+	return parts.join('');
+}
+
 export function deserializeState(json: string, trackDirty = true): LiveState {
 	const raw = JSON.parse(json) as Record<string, unknown>;
 	const version = checkpointVersion(raw);

@@ -17,11 +17,12 @@ import { evolvePresence } from './evolve/presence';
 import { evolveQueue } from './evolve/queue';
 import type { EventsOf, FamilyOf, Horizon, PlacedEvent } from './evolve/slice';
 import { hash53 } from './hash';
+import { homeKeyOf } from './keys';
 import { MAP_DEFS, mapOf, type LiveState } from './projection-state';
 import { dayKey, DEFAULT_TZ, previousDay } from './time';
 
 // What consumers have always imported from here.
-export { checkpointVersion, CHECKPOINT_VERSION, deserializeState, serializeState } from './checkpoint';
+export { checkpointVersion, CHECKPOINT_VERSION, deserializeState, serializeState, serializeStateSliced } from './checkpoint';
 export type { CardState } from './evolve/cards';
 export { caseDueAt, type CaseState } from './evolve/cases';
 export type { Gauges } from './evolve/count';
@@ -73,6 +74,7 @@ export function apply(state: LiveState, e: PlacedEvent, ctx: ApplyContext = defa
 	state.seq = e.seq;
 	const tz = ctx.tzOf(e.place.centerCode);
 	const day = dayKey(e.at, tz);
+	state.touched?.add(homeKeyOf(e.place));
 	BY_TYPE.get(e.type)?.(state, e, day, tz);
 }
 

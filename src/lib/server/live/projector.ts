@@ -12,7 +12,7 @@ import {
 	deserializeState,
 	parseBucketKey,
 	prune,
-	serializeState,
+	serializeStateSliced,
 	type LiveState,
 	type PlacedEvent
 } from '../../domain/projection';
@@ -41,6 +41,8 @@ export class Projector {
 	private catchUpTimer: ReturnType<typeof setTimeout> | null = null;
 	private eventsSinceCheckpoint = 0;
 	private checkpointing: Promise<void> | null = null;
+	/** While a checkpoint serializes the state (a slice at a time), events wait in `pending`. */
+	private frozen = false;
 	/** Set when the restore or a catch-up failed: the state may lag the log. */
 	lastError: unknown = null;
 	private readonly now: () => number;
@@ -70,6 +72,7 @@ export class Projector {
 	 * (only the instance that checkpoints does). Returns the number of tail events replayed.
 	 */
 	async restore(writer: boolean): Promise<number> {
+		await this.checkpointing?.catch(() => {});
 		const [cp] = await this.db.select().from(checkpoints).where(sql`${checkpoints.name} = ${CHECKPOINT_NAME}`);
 		// Rebuilt aside and swapped in once it has reached the live state (a follower becoming the
 		// writer keeps applying and streaming events meanwhile); events only the rebuild applied
@@ -114,6 +117,7 @@ export class Projector {
 	}
 
 	private drain(): void {
+		if (this.frozen) return;
 		const applied: PlacedEvent[] = [];
 		let next = this.pending.get(this.state.seq + 1);
 		while (next) {
@@ -148,6 +152,10 @@ export class Projector {
 
 	/** Read and apply everything in the log after the state's seq. */
 	catchUp(): Promise<void> {
+		if (this.frozen) {
+			this.scheduleCatchUp(25);
+			return Promise.resolve();
+		}
 		if (this.catchingUp) {
 			this.catchUpAgain = true;
 			return this.catchingUp;
@@ -191,22 +199,31 @@ export class Projector {
 	}
 
 	/**
-	 * Write the rollup deltas and the state at its seq in one transaction (writer only).
-	 * The state is serialized synchronously, so events applied meanwhile are in the next one.
+	 * Write the rollup deltas and the state at its seq in one transaction (writer only). The
+	 * state is serialized a slice at a time, yielding to the event loop between slices (a large
+	 * network's state never stalls the walls), with events held back meanwhile so that it is the
+	 * state at exactly `seq`; they are applied as soon as the JSON is built.
 	 */
 	checkpoint(): Promise<void> {
 		if (this.checkpointing) return this.checkpointing;
 		const state = this.state;
 		if (!state.dirty) return Promise.resolve();
-		prune(state, dayKey(this.now(), this.opts.org().timezoneOf(null)));
-		const dirty = state.dirty!;
-		state.dirty = new Map();
-		const seq = state.seq;
-		const json = serializeState(state);
-		const counted = this.eventsSinceCheckpoint;
-		this.eventsSinceCheckpoint = 0;
 		this.checkpointing = (async () => {
+			this.frozen = true;
+			prune(state, dayKey(this.now(), this.opts.org().timezoneOf(null)));
+			const dirty = state.dirty!;
+			state.dirty = new Map();
+			const seq = state.seq;
+			const counted = this.eventsSinceCheckpoint;
+			this.eventsSinceCheckpoint = 0;
 			try {
+				let json: string;
+				try {
+					json = await serializeStateSliced(state, () => new Promise((r) => setImmediate(r)));
+				} finally {
+					this.frozen = false;
+					this.drain();
+				}
 				await this.db.transaction(async (tx) => {
 					const rows = [...dirty].map(([key, delta]) => ({ ...parseBucketKey(key), counters: compact(delta) })).filter((r) => Object.keys(r.counters).length);
 					for (let i = 0; i < rows.length; i += 500) {
