@@ -56,6 +56,16 @@ export interface EventPlace {
 	staffCode: string | null;
 }
 
+interface ByPlace {
+	windows: Map<string, Window[]>;
+	departments: Map<string, Department[]>;
+	staff: Map<string, Staff[]>;
+	centersIn: Map<string, Center[]>;
+	children: Map<string, Region[]>;
+	roots: Region[];
+	noCenterDepartments: Department[];
+}
+
 export class OrgIndex {
 	readonly regions = new Map<string, Region>();
 	readonly centers = new Map<string, Center>();
@@ -64,6 +74,8 @@ export class OrgIndex {
 	readonly staff = new Map<string, Staff>();
 	/** region code → all region codes in its subtree (itself included). */
 	private subtreeCache = new Map<string, Set<string>>();
+	/** Per center and per region, built once per load (what a scope's figures walk instead of the whole org). */
+	private byPlace: ByPlace | null = null;
 
 	constructor(data?: Partial<OrgData>) {
 		if (data) this.load(data);
@@ -76,6 +88,53 @@ export class OrgIndex {
 		for (const w of data.windows ?? []) this.windows.set(w.code, w);
 		for (const s of data.staff ?? []) this.staff.set(s.code, s);
 		this.subtreeCache.clear();
+		this.byPlace = null;
+	}
+
+	private index(): ByPlace {
+		if (this.byPlace) return this.byPlace;
+		const ix: ByPlace = { windows: new Map(), departments: new Map(), staff: new Map(), centersIn: new Map(), children: new Map(), roots: [], noCenterDepartments: [] };
+		const push = <T>(m: Map<string, T[]>, k: string, v: T) => {
+			const l = m.get(k);
+			if (l) l.push(v);
+			else m.set(k, [v]);
+		};
+		for (const w of this.windows.values()) push(ix.windows, w.centerCode, w);
+		for (const d of this.departments.values()) (d.centerCode ? push(ix.departments, d.centerCode, d) : ix.noCenterDepartments.push(d));
+		for (const s of this.staff.values()) {
+			const center = (s.windowCode ? this.windows.get(s.windowCode)?.centerCode : undefined) ?? this.departments.get(s.departmentCode)?.centerCode;
+			if (center) push(ix.staff, center, s);
+		}
+		for (const c of this.centers.values()) push(ix.centersIn, c.regionCode, c);
+		for (const r of this.regions.values()) (r.parentCode && this.regions.has(r.parentCode) ? push(ix.children, r.parentCode, r) : ix.roots.push(r));
+		return (this.byPlace = ix);
+	}
+
+	/** A center's windows, departments and staff (org order). */
+	windowsOf(centerCode: string): readonly Window[] {
+		return this.index().windows.get(centerCode) ?? [];
+	}
+	departmentsOf(centerCode: string): readonly Department[] {
+		return this.index().departments.get(centerCode) ?? [];
+	}
+	staffOf(centerCode: string): readonly Staff[] {
+		return this.index().staff.get(centerCode) ?? [];
+	}
+	/** Departments that work in no center (a city's bureaus outside the hall). */
+	departmentsOfNoCenter(): readonly Department[] {
+		return this.index().noCenterDepartments;
+	}
+	/** The centers directly in a region (not those of the regions below it). */
+	centersIn(regionCode: string): readonly Center[] {
+		return this.index().centersIn.get(regionCode) ?? [];
+	}
+	/** The regions directly below a region. */
+	childrenOf(regionCode: string): readonly Region[] {
+		return this.index().children.get(regionCode) ?? [];
+	}
+	/** Regions with no parent (or an unknown one). */
+	rootRegions(): readonly Region[] {
+		return this.index().roots;
 	}
 
 	has(kind: RefKind, code: string): boolean {

@@ -19,7 +19,7 @@ export const STATE_MAPS = { ...countMaps, ...queueMaps, ...presenceMaps, ...card
 export type MapName = keyof typeof STATE_MAPS;
 
 /** Everything the snapshot needs, and nothing that grows with history. */
-export interface LiveState extends SliceOf<typeof STATE_MAPS>, Pick<CountSlice, 'dirty'> {
+export interface LiveState extends SliceOf<typeof STATE_MAPS>, Pick<CountSlice, 'dirty' | 'touched'> {
 	/** Last applied sequence number. */
 	seq: number;
 }

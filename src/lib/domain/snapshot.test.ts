@@ -15,7 +15,7 @@ const OTHER: Scope = { kind: 'region', code: 'OTHER' };
 const NOW = '2026-11-23T15:00:00+08:00';
 const T = (hhmmss: string) => `2026-11-23T${hhmmss}+08:00`;
 
-const snap = (f: Feed, scope: Scope, now = NOW, windows = false) => buildSnapshot(f.state, f.org, scope, { now: ms(now), windows });
+const snap = (f: Feed, scope: Scope, now = NOW) => buildSnapshot(f.state, f.org, scope, { now: ms(now) });
 
 /**
  * The keys a section had before the wall's additions (spec §2, plus presence.pendingNow), compared
@@ -235,10 +235,13 @@ describe('snapshot: hall', () => {
 		expect(snap(f, PJ1).hall).toMatchObject({ waitingNow: 0, servedToday: 1, avgServiceSec: null });
 	});
 
-	it('the per-window grid', () => {
+	it('the per-window grid of a center; a region or the deployment lists its centers instead', () => {
 		const f = hallDay();
 		f.ev('attendance.clock_out', T('12:00:00'), { staffCode: 'S002', method: 'face' });
-		const w = snap(f, ALL, NOW, true).windows;
+		const w = [...snap(f, PJ1, NOW).windows, ...snap(f, PJ2, NOW).windows];
+		expect(snap(f, ALL, NOW).windows).toEqual([]);
+		expect(Object.keys(snap(f, ALL, NOW).centers!)).toEqual(['PJ-001', 'PJ-002']);
+		expect(snap(f, ALL, NOW).centers!['PJ-002']).toMatchObject({ windowsTotal: 2, windowsOpen: 1, windowsServing: 1 });
 		expect(w.map((x) => [x.code, x.status, x.staffCode, x.ticketNo])).toEqual([
 			['W01', 'open', 'S001', null],
 			['W02', 'absent', 'S002', 'A002'],
@@ -247,7 +250,7 @@ describe('snapshot: hall', () => {
 		]);
 		expect(w[3].reason).toBe('午休');
 		expect(w[2].since).toBe(ms(T('10:02:00')));
-		expect(snap(f, PJ2, NOW, true).windows.map((x) => x.code)).toEqual(['W03', 'W04']);
+		expect(snap(f, PJ2, NOW).windows.map((x) => x.code)).toEqual(['W03', 'W04']);
 	});
 });
 
@@ -740,14 +743,19 @@ describe('snapshot: a city center sees its counties’ region-level items', () =
 const D = (day: string, hhmmss: string) => `2026-11-${day}T${hhmmss}+08:00`;
 
 describe('snapshot: wall keys on an empty state', () => {
-	it('every wall key is there and empty; names list the org', () => {
-		const s = buildSnapshot(new Feed().state, makeOrg(), ALL, { now: ms(NOW), windows: true });
+	it('every wall key is there and empty; the centers list their windows', () => {
+		const s = buildSnapshot(new Feed().state, makeOrg(), ALL, { now: ms(NOW) });
 		expect(s.hall.waitingByDepartment).toEqual([]);
 		expect(s.presence).toMatchObject({ roundsToday: 0, latestRound: null });
 		expect(s.cards).toMatchObject({ latest: [], byDepartmentMonth: [] });
 		expect(s.hotline).toMatchObject({ byDepartment: [], overdue: [] });
-		expect(s.windows.map((w) => w.card)).toEqual([null, null, null, null]);
-		expect(s.windows.map((w) => [w.code, w.departmentName, w.staffName])).toEqual([
+		expect(s.regions!.map((r) => [r.regionCode, r.centers])).toEqual([
+			['CITY', 2],
+			['OTHER', 0]
+		]);
+		const windows = [PJ1, PJ2].flatMap((scope) => buildSnapshot(new Feed().state, makeOrg(), scope, { now: ms(NOW) }).windows);
+		expect(windows.map((w) => w.card)).toEqual([null, null, null, null]);
+		expect(windows.map((w) => [w.code, w.departmentName, w.staffName])).toEqual([
 			['W01', '市场监管局', null],
 			['W02', '税务局', null],
 			['W03', '公安局', null],
@@ -847,25 +855,23 @@ describe('snapshot: presence.roundsToday and latestRound', () => {
 	const wang = { staffCode: 'S003', name: '王五', windowCode: 'W03', windowName: '3号窗口' };
 	const zhao = { staffCode: 'S004', name: '赵六', windowCode: null, windowName: null };
 
-	it('all: 3 rounds; the latest at 14:00 has 4 checks, 1 confirmed in time, missed: the unconfirmed and the late one', () => {
+	it('all: each center’s rounds added up (PJ-001 3, PJ-002 1); the latest is the latest of any center’s, at 14:01', () => {
 		const f = rounds();
-		expect(snap(f, ALL).presence).toMatchObject({
-			roundsToday: 3,
-			latestRound: { at: '2026-11-23T06:00:00.000Z', checks: 4, confirmed: 1, missed: [li, wang] }
-		});
+		const latest = { at: '2026-11-23T06:01:00.000Z', checks: 2, confirmed: 0, missed: [wang] };
+		expect(snap(f, ALL).presence).toMatchObject({ roundsToday: 4, latestRound: latest });
 		// The same once the deadline timer has judged the misses.
 		expect(f.derive(ms(NOW)).map((d) => d.data.checkId).sort()).toEqual(['r1b', 'r3b', 'r3c', 'y1']);
-		expect(snap(f, ALL).presence.latestRound).toEqual({ at: '2026-11-23T06:00:00.000Z', checks: 4, confirmed: 1, missed: [li, wang] });
+		expect(snap(f, ALL).presence.latestRound).toEqual(latest);
 		expect(snap(f, CITY).presence.latestRound).toEqual(snap(f, ALL).presence.latestRound);
 	});
 
 	it('the pending check joins the missed list only after its deadline (strictly after)', () => {
 		const f = rounds();
-		expect(snap(f, ALL, T('15:02:00')).presence.latestRound!.missed).toEqual([li, wang]);
-		expect(snap(f, ALL, '2026-11-23T15:02:00.001+08:00').presence.latestRound!.missed).toEqual([li, wang, zhao]);
+		expect(snap(f, ALL, T('15:02:00')).presence.latestRound!.missed).toEqual([wang]);
+		expect(snap(f, ALL, '2026-11-23T15:02:00.001+08:00').presence.latestRound!.missed).toEqual([wang, zhao]);
 		// Confirmed in time instead: it counts as confirmed.
 		f.ev('presence.check_confirmed', T('15:01:00'), { checkId: 'r3d', staffCode: 'S004' });
-		expect(snap(f, ALL, T('15:30:00')).presence.latestRound).toMatchObject({ checks: 4, confirmed: 2, missed: [li, wang] });
+		expect(snap(f, ALL, T('15:30:00')).presence.latestRound).toMatchObject({ checks: 2, confirmed: 1, missed: [wang] });
 	});
 
 	it('per scope: each center groups its own checks', () => {
@@ -1184,7 +1190,7 @@ describe('snapshot: hotline.overdue', () => {
 		const f = overdue();
 		f.derive(ms(NOW));
 		for (const s of [ALL, CITY, XLT, PJ1, PJ2]) {
-			const snapshot = buildSnapshot(f.state, f.org, s, { now: ms(NOW), windows: true });
+			const snapshot = buildSnapshot(f.state, f.org, s, { now: ms(NOW) });
 			expect(snapshot.hotline.overdue.length).toBeGreaterThan(0); // the overdue list is there…
 			expect(JSON.stringify(snapshot)).not.toContain(PHONE); // …without the phone
 		}
@@ -1223,11 +1229,11 @@ describe('snapshot: windows[].card', () => {
 		card('p5', 'red', 'department', 'GAJ', T('10:50:00'));
 		return f;
 	}
-	const grid = (f: Feed, scope: Scope, now = NOW) => snap(f, scope, now, true).windows.map((w) => [w.code, w.card]);
+	const grid = (f: Feed, scope: Scope, now = NOW) => snap(f, scope, now).windows.map((w) => [w.code, w.card]);
 
 	it('the worst card today of the window or its staff; a revoked card clears it; yesterday’s does not count', () => {
 		const f = cardsOnWindows();
-		expect(grid(f, ALL)).toEqual([
+		expect([...grid(f, PJ1), ...grid(f, PJ2)]).toEqual([
 			['W01', 'yellow'],
 			['W02', 'red'],
 			['W03', null],
@@ -1242,7 +1248,7 @@ describe('snapshot: windows[].card', () => {
 			['W01', 'red'],
 			['W02', null]
 		]);
-		const w = snap(f, PJ1, NOW, true).windows;
+		const w = snap(f, PJ1, NOW).windows;
 		expect(w.map((x) => [x.departmentName, x.staffName])).toEqual([
 			['市场监管局', '张三'],
 			['税务局', '李四']
@@ -1282,24 +1288,21 @@ describe('snapshot: names', () => {
 		expect(snap(f, XLT).names).toEqual(pj1);
 		expect(snap(f, PJ2).names).toEqual(pj2);
 		expect(snap(f, SHQ).names).toEqual(pj2);
-		const all = {
-			departments: { ...pj1.departments, ...pj2.departments },
-			windows: { ...pj1.windows, ...pj2.windows },
-			staff: { ...pj1.staff, ...pj2.staff }
-		};
-		expect(snap(f, ALL).names).toEqual(all);
-		expect(snap(f, CITY).names).toEqual(all);
-		expect(snap(f, OTHER).names).toEqual({ departments: {}, windows: {}, staff: {} });
+		// A region of several centers names none (its lists carry their names; its stream events their labels).
+		const none = { departments: {}, windows: {}, staff: {} };
+		expect(snap(f, ALL).names).toEqual(none);
+		expect(snap(f, CITY).names).toEqual(none);
+		expect(snap(f, OTHER).names).toEqual(none);
 	});
 
-	it('a department without a center is named on region and deployment walls, not on a center’s', () => {
+	it('a department without a center is listed on region and deployment walls, not on a center’s', () => {
 		const org = makeOrg();
 		org.load({ departments: [{ code: 'ZJJ', name: '住建局' }], staff: [{ code: 'S009', name: '孙九', departmentCode: 'ZJJ' }] });
 		const f = new Feed(org);
-		expect(snap(f, CITY).names.departments.ZJJ).toBe('住建局');
-		expect(snap(f, CITY).names.staff.S009).toBe('孙九');
-		expect(snap(f, ALL).names.staff.S009).toBe('孙九');
+		const codes = (scope: Scope) => snap(f, scope).rankings.departments.map((d) => d.departmentCode);
+		expect(codes(CITY)).toContain('ZJJ');
+		expect(codes(ALL)).toContain('ZJJ');
+		expect(codes(PJ1)).not.toContain('ZJJ');
 		expect(snap(f, PJ1).names.departments).not.toHaveProperty('ZJJ');
-		expect(snap(f, PJ1).names.staff).not.toHaveProperty('S009');
 	});
 });

@@ -12,7 +12,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { OrgIndex } from '../../domain/org';
 import type { ScoringRules } from '../../domain/metrics';
 import type { PlacedEvent } from '../../domain/projection';
-import { buildSnapshot, homesOf, scopeLabel, type Scope, type Snapshot } from '../../domain/snapshot';
+import { LiveFigures, NO_CENTER_DEPARTMENTS } from '../../domain/figures';
+import type { LiveState } from '../../domain/projection';
+import { homesOf, scopeLabel, type Scope, type Snapshot } from '../../domain/snapshot';
 import { homeKey, homeKeyOf } from '../../domain/keys';
 import { CLOSE, type EventsMode, type Figures, type FiguresPatch, type ServerMessage, type StreamEvent, type WallClient } from '../../live/protocol';
 import { maskEventData } from '../privacy';
@@ -91,7 +93,7 @@ export function diffFigures(prev: unknown, next: unknown): unknown {
 }
 
 export interface HubOptions {
-	state: () => { seq: number } & Parameters<typeof buildSnapshot>[0];
+	state: () => LiveState;
 	org: () => OrgIndex;
 	/** Department scoring rules in force (default: spec §3's). */
 	scoring?: () => ScoringRules;
@@ -111,7 +113,10 @@ export class Hub {
 	private ringStart = 0;
 	private flushTimer: ReturnType<typeof setInterval>;
 	private heartbeatTimer: ReturnType<typeof setInterval>;
-	private lastTimeFlush = 0;
+	/** Groups with a client to resync once its socket drains. */
+	private laggingGroups = new Set<Group>();
+	/** Every group's figures, kept per home and per region (figures.ts): a flush recomputes only what changed. */
+	readonly figures: LiveFigures;
 	private readonly ringSize: number;
 	private readonly maxBuffered: number;
 	private readonly now: () => number;
@@ -122,6 +127,7 @@ export class Hub {
 		this.ringSize = opts.ringSize ?? 20_000;
 		this.maxBuffered = opts.maxBuffered ?? 1 << 20;
 		this.now = opts.now ?? Date.now;
+		this.figures = new LiveFigures({ state: opts.state, org: opts.org, scoring: opts.scoring });
 		this.flushTimer = setInterval(() => this.flush(), opts.flushMs);
 		this.heartbeatTimer = setInterval(() => this.heartbeat(), opts.heartbeatMs);
 	}
@@ -134,6 +140,7 @@ export class Hub {
 
 	/** The projection applied these events (in seq order). */
 	onApplied(events: PlacedEvent[]): void {
+		this.figures.applied(events);
 		for (const e of events) {
 			const entry: Entry = {
 				event: { seq: e.seq, id: e.id, type: e.type, occurredAt: e.occurredAt, centerCode: e.place.centerCode, data: maskEventData(e.type, e.data as Record<string, unknown>) },
@@ -141,8 +148,8 @@ export class Hub {
 			};
 			this.ring.push(entry);
 			for (const g of this.groups.values()) {
-				g.dirty = true;
 				if (g.overflow || !g.homes.has(entry.home)) continue;
+				g.dirty = true;
 				if (g.pending.length >= 5000) {
 					g.overflow = true;
 					g.pending = [];
@@ -211,7 +218,10 @@ export class Hub {
 			ws.on('close', () => {
 				unbind?.();
 				group.clients.delete(client);
-				if (!group.clients.size) this.groups.delete(group.key);
+				if (!group.clients.size) {
+					this.groups.delete(group.key);
+					this.laggingGroups.delete(group);
+				}
 			});
 			ws.on('error', () => ws.terminate());
 		});
@@ -237,8 +247,9 @@ export class Hub {
 		this.send(client, { type: 'snapshot', ...snap });
 	}
 
+	/** The scope's figures now (from the live cache: the stream and the snapshot endpoint alike). */
 	snapshotFor(group: { scope: Scope }): Snapshot {
-		return buildSnapshot(this.opts.state() as never, this.opts.org(), group.scope, { now: this.now(), windows: true, scoring: this.opts.scoring?.() });
+		return this.figures.snapshot(group.scope, this.now());
 	}
 
 	private groupFor(scope: Scope): Group {
@@ -258,13 +269,20 @@ export class Hub {
 		return out;
 	}
 
-	/** Send each dirty group's changes to its clients; once a second also time-driven changes. */
+	/**
+	 * Send the changes of each group whose figures changed (an event or time touched one of its
+	 * homes) or that has events to deliver. Groups nothing touched cost nothing.
+	 */
 	flush(): void {
-		const now = this.now();
-		const timeTick = now - this.lastTimeFlush >= 1000;
-		if (timeTick) this.lastTimeFlush = now;
+		const changed = this.figures.takeChanged(this.now());
 		const seq = this.opts.state().seq;
-		for (const g of this.groups.values()) if (g.dirty || timeTick) this.flushGroup(g, seq);
+		for (const g of this.groups.values()) {
+			if (!g.dirty && changed !== 'all') for (const h of changed.size < g.homes.size ? changed : g.homes) if (changed.has(h) && g.homes.has(h)) {
+				g.dirty = true;
+				break;
+			}
+			if (g.dirty || changed === 'all' || this.laggingGroups.has(g)) this.flushGroup(g, seq);
+		}
 	}
 
 	private flushGroup(g: Group, seq: number): void {
@@ -279,6 +297,7 @@ export class Hub {
 		g.pending = [];
 		g.overflow = false;
 		const deltas = new Map<EventsMode, string | null>();
+		let lagging = false;
 		for (const c of g.clients) {
 			if (overflow) {
 				c.lagging = true;
@@ -288,11 +307,11 @@ export class Hub {
 					c.lagging = false;
 					this.stats.resyncs++;
 					this.send(c, { type: 'snapshot', ...snap });
-				}
+				} else lagging = true;
 				continue;
 			}
 			if (c.ws.bufferedAmount > this.maxBuffered) {
-				c.lagging = true; // resynced with a fresh snapshot once its buffer drains
+				c.lagging = lagging = true; // resynced with a fresh snapshot once its buffer drains
 				continue;
 			}
 			// Clients with the same events mode get the same message: build and serialize it once.
@@ -304,6 +323,9 @@ export class Hub {
 			}
 			if (text !== null) this.sendText(c, text);
 		}
+		// A client waiting for its buffer to drain is looked at again at the next flush, change or not.
+		if (lagging) this.laggingGroups.add(g);
+		else this.laggingGroups.delete(g);
 	}
 
 	private send(c: Client, msg: ServerMessage): void {
@@ -370,6 +392,9 @@ export class Hub {
 	}
 }
 
+/** The homes whose changes a scope's figures show (a region or the deployment: also the bureaus of no center). */
 function homeKeys(scope: Scope, org: OrgIndex): Set<string> {
-	return new Set(homesOf(scope, org).map((h) => homeKey(h.kind, h.code)));
+	const homes = new Set(homesOf(scope, org).map((h) => homeKey(h.kind, h.code)));
+	if (scope.kind !== 'center') homes.add(NO_CENTER_DEPARTMENTS);
+	return homes;
 }

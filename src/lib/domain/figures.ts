@@ -1,0 +1,808 @@
+/**
+ * The snapshot figures of every scope, kept incrementally (issue #12: work proportional to what
+ * changed, not to the size of the org times the number of scopes). Pure: no I/O, time comes in.
+ *
+ * - A **part** is what one *home* contributes: a center (its counters, windows, presence checks,
+ *   cards, overdue tickets, departments and a one-line summary), a region's own items (those of
+ *   no center: the city's hotline tickets, region-level cases), the deployment's own, and the
+ *   bureaus of no center. A part is computed from the live state once and kept until an event
+ *   touches its home (`LiveState.touched`, recorded by the reducer) or time alone changes it
+ *   (`validUntil`: a presence check's deadline, midnight, an overdue ticket's next whole day).
+ * - A region's **aggregate** is combined from its children's: the centers directly in it, its
+ *   own items, and the aggregates of the regions below. A change in one center recombines its
+ *   region and their ancestors only, each from its direct children.
+ * - A scope's snapshot is one aggregate (a center's part with its region's items; a region's
+ *   aggregate; the roots' for the deployment) finished into spec §2's shape.
+ *
+ * `buildSnapshot` (snapshot.ts) runs the same code on a fresh cache: from scratch. Region and
+ * deployment snapshots list their centers (one summary each) and their child regions, never
+ * every window, and keep the department lists to the best `REGION_LIST` (a center lists all).
+ */
+import { INDICATORS } from './catalog';
+import { addInto, emptyCounters, type Counters } from './counters';
+import type { CardState, CheckState, LiveState } from './projection';
+import { bucketKey, centerOfHome, homeKey, homeKeyOf, hourlyKey, type HomeKey } from './keys';
+import {
+	average,
+	closureRate,
+	departmentScore,
+	scoreInputsOf,
+	evaluationSatisfactionRate,
+	hotlineSatisfactionRate,
+	immediateRate,
+	onTimeRate,
+	presenceResponseRate,
+	rankBy,
+	DEFAULT_SCORING,
+	type ScoringRules
+} from './metrics';
+import type { Department, OrgIndex } from './org';
+import type { RegionRankItem, Scope, Snapshot } from './snapshot';
+import { dayKey, endOfDay, monthOfDay, previousDay } from './time';
+
+const DAY = 86_400_000;
+/** The most departments a region's or the deployment's lists carry (a center lists all of its own). */
+export const REGION_LIST = 50;
+/** Checks issued within this gap of each other belong to one presence round. */
+const ROUND_GAP_MS = 120_000;
+/** The pseudo home of the departments that work in no center (a region's or the deployment's lists show them). */
+export const NO_CENTER_DEPARTMENTS = 'departments|';
+
+type CardItem = Snapshot['cards']['latest'][number];
+type OverdueItem = Snapshot['hotline']['overdue'][number];
+type LatestRound = NonNullable<Snapshot['presence']['latestRound']>;
+
+/** One center as its region's wall lists it. */
+export interface CenterSummary {
+	name: string;
+	regionCode: string;
+	ticketsIssuedToday: number;
+	waitingNow: number;
+	servedToday: number;
+	avgWaitSec: number | null;
+	windowsOpen: number;
+	windowsTotal: number;
+	windowsServing: number;
+	checksToday: number;
+	missedToday: number;
+	presenceResponseRate: number | null;
+	yellowMonth: number;
+	redMonth: number;
+	casesAcceptedToday: number;
+	casesCompletedToday: number;
+	casesOverdueOpen: number;
+	satisfactionRate: number | null;
+}
+
+/** A child region as a tile of its parent's wall. */
+export interface RegionTile {
+	regionCode: string;
+	name: string;
+	centers: number;
+	ticketsIssuedToday: number;
+	waitingNow: number;
+	servedToday: number;
+	windowsOpen: number;
+	windowsTotal: number;
+	presenceResponseRate: number | null;
+	yellowMonth: number;
+	redMonth: number;
+	casesOverdueOpen: number;
+	hotlineClosureRate: number | null;
+	satisfactionRate: number | null;
+}
+
+interface DeptRow {
+	code: string;
+	name: string;
+	/** Position in the org (ties keep the org's order). */
+	ord: number;
+	waiting: number;
+	yellow: number;
+	red: number;
+	assigned: number;
+	closed: number;
+	closureRate: number | null;
+	score: number;
+}
+
+/** What a home, or a region of homes, adds up to. Aggregates are combinations of these. */
+interface Agg {
+	day: Counters;
+	month: Counters;
+	hours: number[];
+	hoursYesterday: number[];
+	windows: { open: number; serving: number; paused: number; total: number };
+	due: number;
+	confirmedDue: number;
+	pendingNow: number;
+	rounds: number;
+	latestRound: LatestRound | null;
+	casesOverdueOpen: number;
+	hotlineOverdueOpen: number;
+	cards: CardItem[];
+	overdue: OverdueItem[];
+	/** Department rows, each list sorted best first: waiting now, cards this month, hotline closure, score. */
+	waiting: DeptRow[];
+	carded: DeptRow[];
+	hotline: DeptRow[];
+	scores: DeptRow[];
+	/** The centers under it, with their summaries (shared objects: unchanged ones compare equal). */
+	centers: Record<string, CenterSummary>;
+	centerCount: number;
+	/** A center's part only: its window list, and when time alone changes the part. */
+	windowList: Snapshot['windows'] | null;
+	validUntil: number;
+}
+
+// ── one home ─────────────────────────────────────────────────────────────────────
+
+interface Ctx {
+	state: LiveState;
+	org: OrgIndex;
+	now: number;
+	scoring: ScoringRules;
+	ord: Map<string, number>;
+	index: HomeIndex;
+}
+
+const byWaiting = (a: DeptRow, b: DeptRow) => b.waiting - a.waiting || a.ord - b.ord;
+const byCards = (a: DeptRow, b: DeptRow) => b.red * 3 + b.yellow - (a.red * 3 + a.yellow) || a.ord - b.ord;
+const byClosure = (a: DeptRow, b: DeptRow) => (b.closureRate ?? -1) - (a.closureRate ?? -1) || a.ord - b.ord;
+const byScore = (a: DeptRow, b: DeptRow) => b.score - a.score || a.ord - b.ord;
+const byCardTime = (a: CardItem, b: CardItem) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.cardId < b.cardId ? -1 : 1);
+const byDaysOverdue = (a: OverdueItem, b: OverdueItem) => b.daysOverdue - a.daysOverdue || (a.ticketId < b.ticketId ? -1 : 1);
+
+function emptyAgg(): Agg {
+	return {
+		day: emptyCounters(),
+		month: emptyCounters(),
+		hours: new Array(24).fill(0),
+		hoursYesterday: new Array(24).fill(0),
+		windows: { open: 0, serving: 0, paused: 0, total: 0 },
+		due: 0,
+		confirmedDue: 0,
+		pendingNow: 0,
+		rounds: 0,
+		latestRound: null,
+		casesOverdueOpen: 0,
+		hotlineOverdueOpen: 0,
+		cards: [],
+		overdue: [],
+		waiting: [],
+		carded: [],
+		hotline: [],
+		scores: [],
+		centers: {},
+		centerCount: 0,
+		windowList: null,
+		validUntil: Infinity
+	};
+}
+
+function targetName(org: OrgIndex, kind: string | undefined, code: string | undefined): string {
+	if (!kind || !code) return '';
+	if (kind === 'staff') return org.staff.get(code)?.name ?? code;
+	if (kind === 'window') return org.windows.get(code)?.name ?? code;
+	return org.departments.get(code)?.name ?? code;
+}
+
+/** The part of one home: `center|C`, `region|R`, `all|`, or the bureaus of no center. */
+function homePart(home: HomeKey, c: Ctx): Agg {
+	const { state, org, now } = c;
+	const p = emptyAgg();
+	const center = centerOfHome(home);
+	const tz = org.timezoneOf(center);
+	const today = dayKey(now, tz);
+	const month = monthOfDay(today);
+	p.validUntil = endOfDay(today, tz) + 1;
+	if (home === NO_CENTER_DEPARTMENTS) {
+		departmentRows(org.departmentsOfNoCenter(), p, c);
+		return p;
+	}
+	const dayB = state.buckets.get(`${home}|${today}`);
+	const monB = state.buckets.get(`${home}|${month}`);
+	if (dayB) addInto(p.day, dayB);
+	if (monB) addInto(p.month, monB);
+	const h = state.hourly.get(hourlyKey(home, today));
+	const y = state.hourly.get(hourlyKey(home, previousDay(today)));
+	if (h) for (let i = 0; i < 24; i++) p.hours[i] += h[i];
+	if (y) for (let i = 0; i < 24; i++) p.hoursYesterday[i] += y[i];
+	const g = state.gauges.get(home);
+	if (g) {
+		p.casesOverdueOpen = g.casesOverdueOpen;
+		p.hotlineOverdueOpen = g.hotlineOverdueOpen;
+	}
+
+	// Cards of this month (by the card's center's zone), newest first.
+	for (const id of c.index.ids('cards', home)) {
+		const k = state.cards.get(id);
+		if (!k) {
+			c.index.forget('cards', home, id);
+			continue;
+		}
+		if (k.at == null || monthOfDay(k.day) !== monthOfDay(dayKey(now, org.timezoneOf(k.place.centerCode)))) continue;
+		p.cards.push(cardItem(id, k, org));
+	}
+	p.cards.sort(byCardTime);
+	p.cards.length = Math.min(p.cards.length, 10);
+
+	// Open hotline tickets past due; each moves on a day at its own hour.
+	for (const id of c.index.ids('hotline', home)) {
+		const t = state.hotline.get(id);
+		if (!t) {
+			c.index.forget('hotline', home, id);
+			continue;
+		}
+		if (!t.inOverdueGauge || t.dueAt == null) continue;
+		const days = Math.max(0, Math.floor((now - t.dueAt) / DAY));
+		p.validUntil = Math.min(p.validUntil, t.dueAt + (days + 1) * DAY);
+		p.overdue.push({ ticketId: id, category: t.category, departmentCode: t.departmentCode, departmentName: t.departmentCode ? (org.departments.get(t.departmentCode)?.name ?? t.departmentCode) : null, daysOverdue: days });
+	}
+	p.overdue.sort(byDaysOverdue);
+	p.overdue.length = Math.min(p.overdue.length, 10);
+
+	if (!center) return p;
+	if (!org.centers.has(center)) return p;
+	centerPart(center, today, p, c);
+	return p;
+}
+
+function cardItem(cardId: string, k: CardState, org: OrgIndex): CardItem {
+	return {
+		cardId,
+		color: k.color,
+		at: new Date(k.at!).toISOString(),
+		targetKind: k.targetKind ?? 'staff',
+		targetCode: k.targetCode ?? '',
+		targetName: targetName(org, k.targetKind, k.targetCode),
+		departmentName: k.place.departmentCode ? (org.departments.get(k.place.departmentCode)?.name ?? null) : null,
+		reason: k.reason ?? 'other',
+		rule: k.rule ?? null,
+		revoked: k.revoked
+	};
+}
+
+/** What only a center has: windows, presence checks, departments, its summary. */
+function centerPart(center: string, today: string, p: Agg, c: Ctx): void {
+	const { state, org, now } = c;
+	const list: Snapshot['windows'] = [];
+	for (const w of org.windowsOf(center)) {
+		p.windows.total++;
+		const s = state.windows.get(w.code);
+		const status = s?.status ?? 'closed';
+		const serving = status === 'open' && s?.ticketState === 'serving';
+		if (status === 'open') p.windows.open++;
+		if (status === 'paused') p.windows.paused++;
+		if (serving) p.windows.serving++;
+		const staff = s?.staffCode ?? null;
+		const absent = status !== 'closed' && staff != null && state.onDuty.get(staff) === false;
+		const wc = state.buckets.get(bucketKey('window', w.code, today));
+		list.push({
+			code: w.code,
+			name: w.name,
+			departmentCode: w.departmentCode,
+			departmentName: org.departments.get(w.departmentCode)?.name ?? w.departmentCode,
+			status: absent ? 'absent' : serving ? 'serving' : status,
+			reason: s?.reason ?? null,
+			staffCode: staff,
+			staffName: staff ? (org.staff.get(staff)?.name ?? null) : null,
+			ticketNo: s?.ticketNo ?? null,
+			since: s?.ticketSince ?? s?.changedAt ?? null,
+			card: wc?.redCards ? 'red' : wc?.yellowCards ? 'yellow' : null
+		});
+	}
+	p.windowList = list;
+
+	// Presence: confirmed ÷ checks whose deadline has passed; a pending one changes the part at its deadline.
+	const home = homeKey('center', center);
+	const todays: CheckState[] = [];
+	for (const id of c.index.ids('checks', home)) {
+		const k = state.checks.get(id);
+		if (!k) {
+			c.index.forget('checks', home, id);
+			continue;
+		}
+		if (k.day !== today) continue;
+		todays.push(k);
+		// "Passed" is strictly after: at the deadline itself a confirmation still counts (as in dueDerivedEvents).
+		if (k.deadline < now) {
+			p.due++;
+			if (k.confirmedAt != null && k.confirmedAt <= k.deadline) p.confirmedDue++;
+		} else {
+			if (k.confirmedAt == null) p.pendingNow++;
+			p.validUntil = Math.min(p.validUntil, k.deadline + 1);
+		}
+	}
+	rounds(todays, p, org, now);
+	departmentRows(org.departmentsOf(center), p, c);
+
+	const day = p.day;
+	p.centerCount = 1;
+	p.centers = {
+		[center]: {
+			name: org.centers.get(center)!.name,
+			regionCode: org.centers.get(center)!.regionCode,
+			ticketsIssuedToday: day.ticketsIssued,
+			waitingNow: Math.max(0, day.waiting),
+			servedToday: day.servicesCompleted,
+			avgWaitSec: average(day.waitSum, day.waitCount),
+			windowsOpen: p.windows.open,
+			windowsTotal: p.windows.total,
+			windowsServing: p.windows.serving,
+			checksToday: day.checksIssued,
+			missedToday: day.checksMissed,
+			presenceResponseRate: presenceResponseRate(p.confirmedDue, p.due),
+			yellowMonth: p.month.yellowCards,
+			redMonth: p.month.redCards,
+			casesAcceptedToday: day.casesAccepted,
+			casesCompletedToday: day.casesCompleted,
+			casesOverdueOpen: p.casesOverdueOpen,
+			satisfactionRate: evaluationSatisfactionRate(p.month.ratingsGood, p.month.ratings)
+		}
+	};
+}
+
+/** A center's rounds today: checks issued within 2 minutes of each other form one; the latest, with who missed it. */
+function rounds(checks: CheckState[], p: Agg, org: OrgIndex, now: number): void {
+	if (!checks.length) return;
+	const sorted = [...checks].sort((a, b) => a.issuedAt - b.issuedAt);
+	let n = 1;
+	let start = 0;
+	for (let i = 1; i < sorted.length; i++)
+		if (sorted[i].issuedAt - sorted[i - 1].issuedAt > ROUND_GAP_MS) {
+			n++;
+			start = i;
+		}
+	const round = sorted.slice(start);
+	p.rounds = n;
+	p.latestRound = {
+		at: new Date(round[0].issuedAt).toISOString(),
+		checks: round.length,
+		confirmed: round.filter((k) => k.confirmedAt != null && k.confirmedAt <= k.deadline).length,
+		missed: round
+			.filter((k) => k.missed || (k.confirmedAt == null && k.deadline < now) || (k.confirmedAt != null && k.confirmedAt > k.deadline))
+			.map((k) => ({ staffCode: k.staffCode, name: org.staff.get(k.staffCode)?.name ?? k.staffCode, windowCode: k.windowCode, windowName: k.windowCode ? (org.windows.get(k.windowCode)?.name ?? k.windowCode) : null }))
+	};
+}
+
+/** Department rows of a center (or of no center): today's waiting in their zone, this month's cards and hotline, the score. */
+function departmentRows(departments: readonly Department[], p: Agg, c: Ctx): void {
+	const { state, org, now, scoring } = c;
+	const scoreMonth = monthOfDay(dayKey(now, org.timezoneOf(null)));
+	for (const d of departments) {
+		const dtz = org.timezoneOf(d.centerCode ?? null);
+		const dday = dayKey(now, dtz);
+		const today = state.buckets.get(bucketKey('department', d.code, dday));
+		const mon = state.buckets.get(bucketKey('department', d.code, monthOfDay(dday)));
+		const scored = state.buckets.get(bucketKey('department', d.code, scoreMonth));
+		const assigned = mon?.hotlineAssigned ?? 0;
+		const closed = mon?.hotlineClosed ?? 0;
+		const row: DeptRow = {
+			code: d.code,
+			name: d.name,
+			ord: c.ord.get(d.code) ?? 0,
+			waiting: today?.waiting ?? 0,
+			yellow: mon?.yellowCards ?? 0,
+			red: mon?.redCards ?? 0,
+			assigned,
+			closed,
+			closureRate: closureRate(closed, assigned),
+			score: departmentScore(scoreInputsOf(scored), scoring).score
+		};
+		if (row.waiting > 0) p.waiting.push(row);
+		if (row.yellow || row.red) p.carded.push(row);
+		if (assigned) p.hotline.push(row);
+		p.scores.push(row);
+	}
+	p.waiting.sort(byWaiting);
+	p.waiting.length = Math.min(p.waiting.length, 12);
+	p.carded.sort(byCards);
+	p.hotline.sort(byClosure);
+	p.scores.sort(byScore);
+}
+
+// ── combining ────────────────────────────────────────────────────────────────────
+
+function mergeTop<T>(lists: T[][], cmp: (a: T, b: T) => number, cap: number): T[] {
+	const out: T[] = [];
+	for (const l of lists) for (const x of l) out.push(x);
+	out.sort(cmp);
+	if (out.length > cap) out.length = cap;
+	return out;
+}
+
+/** Add up parts and aggregates; lists keep their best `cap` (all when Infinity). */
+function combine(items: Agg[], cap: number): Agg {
+	if (items.length === 1 && cap === Infinity) return items[0];
+	const a = emptyAgg();
+	for (const x of items) {
+		addInto(a.day, x.day);
+		addInto(a.month, x.month);
+		for (let i = 0; i < 24; i++) {
+			a.hours[i] += x.hours[i];
+			a.hoursYesterday[i] += x.hoursYesterday[i];
+		}
+		a.windows.open += x.windows.open;
+		a.windows.serving += x.windows.serving;
+		a.windows.paused += x.windows.paused;
+		a.windows.total += x.windows.total;
+		a.due += x.due;
+		a.confirmedDue += x.confirmedDue;
+		a.pendingNow += x.pendingNow;
+		a.rounds += x.rounds;
+		if (x.latestRound && (!a.latestRound || x.latestRound.at > a.latestRound.at)) a.latestRound = x.latestRound;
+		a.casesOverdueOpen += x.casesOverdueOpen;
+		a.hotlineOverdueOpen += x.hotlineOverdueOpen;
+		a.centerCount += x.centerCount;
+		for (const k in x.centers) a.centers[k] = x.centers[k];
+		a.validUntil = Math.min(a.validUntil, x.validUntil);
+	}
+	a.cards = mergeTop(items.map((x) => x.cards), byCardTime, 10);
+	a.overdue = mergeTop(items.map((x) => x.overdue), byDaysOverdue, 10);
+	a.waiting = mergeTop(items.map((x) => x.waiting), byWaiting, 12);
+	a.carded = mergeTop(items.map((x) => x.carded), byCards, cap);
+	a.hotline = mergeTop(items.map((x) => x.hotline), byClosure, cap);
+	a.scores = mergeTop(items.map((x) => x.scores), byScore, cap);
+	// One center under it: its windows are the scope's (a one-center deployment keeps its grid).
+	if (a.centerCount === 1) a.windowList = items.find((x) => x.centerCount === 1)?.windowList ?? null;
+	return a;
+}
+
+// ── the snapshot of a scope ──────────────────────────────────────────────────────
+
+function finish(a: Agg, scope: Scope, c: Ctx, tiles: RegionTile[] | null, tz: string, oneCenter: string | null): Snapshot {
+	const { state, org, now } = c;
+	const day = a.day;
+	const mon = a.month;
+	const rank = <T extends { rank?: number }>(rows: DeptRow[], value: (r: DeptRow) => number, map: (r: DeptRow) => Omit<T, 'rank'>) =>
+		rankBy(rows, value).map((r) => ({ ...map(r), rank: r.rank }) as T);
+	return {
+		seq: state.seq,
+		asOf: new Date(now).toISOString(),
+		scope: scope.kind === 'all' ? 'all' : `${scope.kind}:${scope.code}`,
+		scopeName: scope.kind === 'center' ? (org.centers.get(scope.code)?.name ?? null) : scope.kind === 'region' ? (org.regions.get(scope.code)?.name ?? null) : null,
+		scopeTitle: scope.kind === 'center' ? (org.centers.get(scope.code)?.title ?? null) : null,
+		timezone: tz,
+		hall: {
+			ticketsIssuedToday: day.ticketsIssued,
+			waitingNow: Math.max(0, day.waiting),
+			servedToday: day.servicesCompleted,
+			avgWaitSec: average(day.waitSum, day.waitCount),
+			avgServiceSec: average(day.serviceSum, day.serviceCount),
+			windowsOpen: a.windows.open,
+			windowsTotal: a.windows.total,
+			windowsServing: a.windows.serving,
+			windowsPaused: a.windows.paused,
+			ticketsPerHour: a.hours.slice(),
+			ticketsPerHourYesterday: a.hoursYesterday.slice(),
+			waitingByDepartment: a.waiting.map((r) => ({ departmentCode: r.code, name: r.name, waiting: r.waiting }))
+		},
+		presence: {
+			checksToday: day.checksIssued,
+			confirmedToday: day.checksConfirmed,
+			missedToday: day.checksMissed,
+			pendingNow: a.pendingNow,
+			responseRate: presenceResponseRate(a.confirmedDue, a.due),
+			roundsToday: a.rounds,
+			latestRound: a.latestRound
+		},
+		cards: {
+			yellowToday: day.yellowCards,
+			redToday: day.redCards,
+			yellowMonth: mon.yellowCards,
+			redMonth: mon.redCards,
+			latest: a.cards,
+			byDepartmentMonth: a.carded.map((r) => ({ departmentCode: r.code, name: r.name, yellow: r.yellow, red: r.red }))
+		},
+		cases: { acceptedToday: day.casesAccepted, completedToday: day.casesCompleted, overdueOpen: a.casesOverdueOpen, immediateRate: immediateRate(day.casesCompletedImmediate, day.casesCompleted) },
+		evaluations: { satisfactionRate: evaluationSatisfactionRate(mon.ratingsGood, mon.ratings), ratingsMonth: mon.ratings },
+		hotline: {
+			receivedMonth: mon.hotlineReceived,
+			closedMonth: mon.hotlineClosed,
+			closureRate: closureRate(mon.hotlineClosed, mon.hotlineReceived),
+			onTimeRate: onTimeRate(mon.hotlineClosedOnTime, mon.hotlineClosed),
+			satisfactionRate: hotlineSatisfactionRate(mon.hotlineSatisfied, mon.hotlineBasic, mon.hotlineReached),
+			overdueOpen: a.hotlineOverdueOpen,
+			byDepartment: rank(a.hotline, (r) => r.closureRate ?? -1, (r) => ({ departmentCode: r.code, name: r.name, assigned: r.assigned, closed: r.closed, closureRate: r.closureRate })),
+			overdue: a.overdue
+		},
+		rankings: {
+			regions: regionRankings(state, org, scope),
+			departments: rank(a.scores, (r) => r.score, (r) => ({ departmentCode: r.code, name: r.name, score: r.score }))
+		},
+		windows: a.windowList ?? [],
+		names: oneCenter ? namesOf(oneCenter, org) : { departments: {}, windows: {}, staff: {} },
+		...(scope.kind === 'center' ? {} : { centers: a.centers, regions: tiles ?? [] })
+	};
+}
+
+/** Names of a center's departments, windows and staff (labels for its stream events). */
+function namesOf(center: string, org: OrgIndex): Snapshot['names'] {
+	const departments: Record<string, string> = {};
+	const windows: Record<string, string> = {};
+	const staff: Record<string, string> = {};
+	for (const d of org.departmentsOf(center)) departments[d.code] = d.name;
+	for (const w of org.windowsOf(center)) windows[w.code] = w.name;
+	for (const s of org.staffOf(center)) staff[s.code] = s.name;
+	return { departments, windows, staff };
+}
+
+/** Regions a scope ranks: its subtree (a center: its region's subtree). */
+function regionsOf(scope: Scope, org: OrgIndex): Set<string> | null {
+	if (scope.kind === 'all') return null;
+	const root = scope.kind === 'region' ? scope.code : org.centers.get(scope.code)?.regionCode;
+	return root ? org.subtree(root) : new Set();
+}
+
+/** Latest reported period of each indicator, regions of the scope ranked best first (ties share a rank). */
+export function regionRankings(state: LiveState, org: OrgIndex, scope: Scope): Snapshot['rankings']['regions'] {
+	const allowed = regionsOf(scope, org);
+	const out: Snapshot['rankings']['regions'] = {};
+	const keys = new Set([...Object.keys(INDICATORS), ...state.indicators.keys()]);
+	for (const ind of keys) {
+		const byPeriod = state.indicators.get(ind);
+		if (!byPeriod) continue;
+		let latest: string | null = null;
+		for (const [period, regions] of byPeriod) {
+			if (latest !== null && period <= latest) continue;
+			for (const r of regions.keys())
+				if (!allowed || allowed.has(r)) {
+					latest = period;
+					break;
+				}
+		}
+		if (!latest) continue;
+		const items: Array<Omit<RegionRankItem, 'rank'>> = [...byPeriod.get(latest)!]
+			.filter(([r]) => !allowed || allowed.has(r))
+			.map(([regionCode, value]) => ({ regionCode, name: org.regions.get(regionCode)?.name ?? regionCode, value }));
+		out[ind] = { period: latest, items: rankBy(items, (i) => i.value) };
+	}
+	return out;
+}
+
+function tileOf(code: string, a: Agg, org: OrgIndex): RegionTile {
+	return {
+		regionCode: code,
+		name: org.regions.get(code)?.name ?? code,
+		centers: a.centerCount,
+		ticketsIssuedToday: a.day.ticketsIssued,
+		waitingNow: Math.max(0, a.day.waiting),
+		servedToday: a.day.servicesCompleted,
+		windowsOpen: a.windows.open,
+		windowsTotal: a.windows.total,
+		presenceResponseRate: presenceResponseRate(a.confirmedDue, a.due),
+		yellowMonth: a.month.yellowCards,
+		redMonth: a.month.redCards,
+		casesOverdueOpen: a.casesOverdueOpen,
+		hotlineClosureRate: closureRate(a.month.hotlineClosed, a.month.hotlineReceived),
+		satisfactionRate: evaluationSatisfactionRate(a.month.ratingsGood, a.month.ratings)
+	};
+}
+
+// ── the per-home index of checks, cards and hotline tickets ────────────────────────
+
+type Indexed = 'checks' | 'cards' | 'hotline';
+
+/** Which ids of the state's checks, cards and hotline tickets belong to each home (kept as events are applied). */
+class HomeIndex {
+	private maps: Record<Indexed, Map<HomeKey, Set<string>>> = { checks: new Map(), cards: new Map(), hotline: new Map() };
+
+	static of(state: LiveState): HomeIndex {
+		const ix = new HomeIndex();
+		for (const [id, k] of state.checks) ix.add('checks', k.home, id);
+		for (const [id, k] of state.cards) ix.add('cards', homeKeyOf(k.place), id);
+		for (const [id, t] of state.hotline) ix.add('hotline', t.home, id);
+		return ix;
+	}
+
+	add(kind: Indexed, home: HomeKey, id: string): void {
+		let s = this.maps[kind].get(home);
+		if (!s) this.maps[kind].set(home, (s = new Set()));
+		s.add(id);
+	}
+
+	ids(kind: Indexed, home: HomeKey): Iterable<string> {
+		return this.maps[kind].get(home) ?? [];
+	}
+
+	/** An id the state no longer has (pruned): dropped when met. */
+	forget(kind: Indexed, home: HomeKey, id: string): void {
+		this.maps[kind].get(home)?.delete(id);
+	}
+}
+
+// ── the cache ────────────────────────────────────────────────────────────────────
+
+export interface FiguresSource {
+	state: () => LiveState;
+	org: () => OrgIndex;
+	scoring?: () => ScoringRules;
+	/**
+	 * Keep parts between calls, updated from the state's `touched` (default true). One cache per
+	 * state may do so (it takes what the reducer recorded); a one-off computation passes false
+	 * and recomputes everything each time.
+	 */
+	incremental?: boolean;
+}
+
+/** The events the index learns new ids from (the rest only touch homes). */
+interface IndexedEvent {
+	type: string;
+	data: unknown;
+	place: Parameters<typeof homeKeyOf>[0];
+}
+
+export class LiveFigures {
+	private parts = new Map<HomeKey, Agg>();
+	/** region → its aggregate (centers and own items of its subtree); and its own items only, for its centers' walls. */
+	private regionAggs = new Map<string, Agg>();
+	private regionItems = new Map<string, Agg>();
+	private allAgg: Agg | null = null;
+	private index: HomeIndex | null = null;
+	private seen: { state: LiveState | null; org: OrgIndex | null; scoring: ScoringRules | null } = { state: null, org: null, scoring: null };
+	private ord = new Map<string, number>();
+	/** Homes changed since `takeChanged` last ran (events, or time). */
+	private changed = new Set<HomeKey>();
+	private everything = true;
+
+	constructor(private src: FiguresSource) {}
+
+	/** Learn the ids of new checks, cards and tickets from events just applied (their homes come from the state's `touched`). */
+	applied(events: Iterable<IndexedEvent>): void {
+		if (!this.index) return;
+		for (const e of events) {
+			const d = e.data as Record<string, unknown>;
+			if (e.type === 'presence.check_issued') this.index.add('checks', homeKeyOf(e.place), String(d.checkId));
+			else if (e.type === 'card.issued') this.index.add('cards', homeKeyOf(e.place), String(d.cardId));
+			else if (e.type === 'hotline.ticket_created') this.index.add('hotline', homeKeyOf(e.place), String(d.ticketId));
+		}
+	}
+
+	/**
+	 * Bring the cache up to date at `now`: parts touched by events (the state's `touched`) or
+	 * expired by time are dropped with their regions' aggregates. A new state object (restored),
+	 * org or scoring rules drop everything.
+	 */
+	sync(now: number): void {
+		const state = this.src.state();
+		const org = this.src.org();
+		const scoring = this.src.scoring?.() ?? DEFAULT_SCORING;
+		const incremental = this.src.incremental !== false;
+		if (!incremental || state !== this.seen.state || org !== this.seen.org || scoring !== this.seen.scoring || !state.touched) {
+			this.seen = { state, org, scoring };
+			this.reset(state, org, incremental);
+			return;
+		}
+		const touched = state.touched;
+		if (touched.size) {
+			state.touched = new Set();
+			for (const h of touched) this.drop(this.homeOfTouch(h, org), org);
+		}
+		for (const [h, p] of this.parts) if (p.validUntil <= now) this.drop(h, org);
+	}
+
+	/** What the reducer touched, as a home: a department's or window's bucket belongs to its center's part. */
+	private homeOfTouch(key: string, org: OrgIndex): HomeKey {
+		if (key.startsWith('department|')) {
+			const center = org.departments.get(key.slice(11))?.centerCode;
+			return center ? homeKey('center', center) : NO_CENTER_DEPARTMENTS;
+		}
+		if (key.startsWith('window|')) {
+			const center = org.windows.get(key.slice(7))?.centerCode;
+			return center ? homeKey('center', center) : 'all|';
+		}
+		return key;
+	}
+
+	private reset(state: LiveState, org: OrgIndex, incremental: boolean): void {
+		if (incremental) state.touched = new Set();
+		this.parts.clear();
+		this.regionAggs.clear();
+		this.regionItems.clear();
+		this.allAgg = null;
+		this.index = HomeIndex.of(state);
+		this.ord = new Map([...org.departments.keys()].map((k, i) => [k, i]));
+		this.everything = true;
+	}
+
+	private drop(home: HomeKey, org: OrgIndex): void {
+		this.changed.add(home);
+		this.parts.delete(home);
+		this.allAgg = null;
+		const center = centerOfHome(home);
+		// A center changes its region's aggregates; a region's own items also show on the walls of
+		// every center below it, through the item aggregates of it and its ancestors.
+		const items = home.startsWith('region|');
+		let region = center ? org.centers.get(center)?.regionCode : items ? home.slice(7) : null;
+		while (region) {
+			this.regionAggs.delete(region);
+			if (items) this.regionItems.delete(region);
+			region = org.regions.get(region)?.parentCode ?? null;
+		}
+	}
+
+	/** The homes changed since the last call (`'all'`: everything, after a reset); empties the list. */
+	takeChanged(now: number): Set<HomeKey> | 'all' {
+		this.sync(now);
+		if (this.everything) {
+			this.everything = false;
+			this.changed.clear();
+			return 'all';
+		}
+		const out = this.changed;
+		this.changed = new Set();
+		return out;
+	}
+
+	/** The figures of a scope at `now`. */
+	snapshot(scope: Scope, now: number): Snapshot {
+		this.sync(now);
+		const state = this.seen.state!;
+		const org = this.seen.org!;
+		const c: Ctx = { state, org, now, scoring: this.seen.scoring!, ord: this.ord, index: this.index! };
+		if (scope.kind === 'center') {
+			const region = org.centers.get(scope.code)?.regionCode;
+			const own = this.part(homeKey('center', scope.code), c);
+			const items = region && org.regions.has(region) ? this.regionItemsOf(region, c) : null;
+			const agg = items ? combine([own, items], Infinity) : own;
+			return finish(agg, scope, c, null, org.timezoneOf(scope.code), org.centers.has(scope.code) ? scope.code : null);
+		}
+		const agg = scope.kind === 'region' ? (org.regions.has(scope.code) ? this.regionAgg(scope.code, c) : emptyAgg()) : this.all(c);
+		const withBureaus = combine([agg, this.part(NO_CENTER_DEPARTMENTS, c)], REGION_LIST);
+		withBureaus.centers = agg.centers;
+		const childRegions = scope.kind === 'region' ? org.childrenOf(scope.code) : org.rootRegions();
+		const tiles = childRegions.map((r) => tileOf(r.code, this.regionAgg(r.code, c), org));
+		const only = agg.centerCount === 1 ? Object.keys(agg.centers)[0] : null;
+		return finish(withBureaus, scope, c, tiles, scopeZone(agg, org), only);
+	}
+
+	private part(home: HomeKey, c: Ctx): Agg {
+		let p = this.parts.get(home);
+		if (!p) this.parts.set(home, (p = homePart(home, c)));
+		return p;
+	}
+
+	/** A region's aggregate, from its direct children: its centers, its own items, the regions below. */
+	private regionAgg(code: string, c: Ctx): Agg {
+		let a = this.regionAggs.get(code);
+		if (a) return a;
+		const items: Agg[] = [this.part(homeKey('region', code), c)];
+		for (const center of c.org.centersIn(code)) items.push(this.part(homeKey('center', center.code), c));
+		for (const child of c.org.childrenOf(code)) items.push(this.regionAgg(child.code, c));
+		a = combine(items, REGION_LIST);
+		this.regionAggs.set(code, a);
+		return a;
+	}
+
+	/** A region's own items and those of the regions below (no center's): what its centers' walls add to their own. */
+	private regionItemsOf(code: string, c: Ctx): Agg {
+		let a = this.regionItems.get(code);
+		if (a) return a;
+		const items: Agg[] = [this.part(homeKey('region', code), c)];
+		for (const child of c.org.childrenOf(code)) items.push(this.regionItemsOf(child.code, c));
+		a = items.length === 1 ? items[0] : combine(items, REGION_LIST);
+		this.regionItems.set(code, a);
+		return a;
+	}
+
+	/** The deployment: the root regions' aggregates, the centers of unknown regions, the deployment's own items. */
+	private all(c: Ctx): Agg {
+		if (this.allAgg) return this.allAgg;
+		const items: Agg[] = [this.part('all|', c)];
+		for (const r of c.org.rootRegions()) items.push(this.regionAgg(r.code, c));
+		for (const center of c.org.centers.values()) if (!c.org.regions.has(center.regionCode)) items.push(this.part(homeKey('center', center.code), c));
+		return (this.allAgg = combine(items, REGION_LIST));
+	}
+}
+
+/** The zone a region's clock reads in: the one its centers share, else the default. */
+function scopeZone(a: Agg, org: OrgIndex): string {
+	let zone: string | null = null;
+	for (const code in a.centers) {
+		const tz = org.timezoneOf(code);
+		if (zone === null) zone = tz;
+		else if (zone !== tz) return org.timezoneOf(null);
+	}
+	return zone ?? org.timezoneOf(null);
+}
