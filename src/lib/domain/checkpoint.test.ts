@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from './catalog';
 import { compact } from './counters';
 import { checkpointScenario } from './fixtures/checkpoint-scenario';
-import { CHECKPOINT_VERSION, checkpointVersion, deserializeState, serializeState, serializeStateSliced, type LiveState } from './projection';
+import { CHECKPOINT_VERSION, checkpointVersion, deserializeState, serializeState, serializeStateParts, type LiveState } from './projection';
 import { Feed, ms } from './testkit';
 
 const fixture = (name: string) => fs.readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -101,12 +101,13 @@ describe('stored checkpoints', () => {
 });
 
 
-describe('serializeStateSliced', () => {
-	it('writes the same JSON as serializeState, pausing between slices', async () => {
+describe('serializeStateParts', () => {
+	it('writes the same JSON as serializeState in parts, pausing between slices', async () => {
 		const state = deserializeState(fixture('checkpoint-v1.json'));
 		let pauses = 0;
-		const sliced = await serializeStateSliced(state, async () => void pauses++, 3);
-		expect(sliced).toBe(serializeState(state));
+		const parts = await serializeStateParts(state, async () => void pauses++, { slice: 3, partBytes: 200 });
+		expect(parts.join('')).toBe(serializeState(state));
+		expect(parts.length).toBeGreaterThan(3);
 		expect(pauses).toBeGreaterThan(5);
 	});
 });

@@ -82,25 +82,41 @@ export function serializeState(state: LiveState): string {
 }
 
 /**
- * The same JSON as `serializeState`, built a slice at a time: `pause()` is awaited after every
+ * The same JSON as `serializeState`, built a slice at a time and handed out in parts of about
+ * `partBytes` characters (concatenated, they are that JSON): `pause()` is awaited after every
  * `slice` entries of a map, so a large state never holds the event loop for long. The state
  * must not change until the promise resolves (the projector holds events back meanwhile).
  */
-export async function serializeStateSliced(state: LiveState, pause: () => Promise<void>, slice = 4000): Promise<string> {
-	const parts: string[] = [`{"v":${CHECKPOINT_VERSION},"seq":${JSON.stringify(state.seq)}`];
+export async function serializeStateParts(state: LiveState, pause: () => Promise<void>, opts: { slice?: number; partBytes?: number } = {}): Promise<string[]> {
+	const slice = opts.slice ?? 4000;
+	const partBytes = opts.partBytes ?? 512 * 1024;
+	const parts: string[] = [];
+	let current: string[] = [];
+	let size = 0;
+	const put = (text: string) => {
+		current.push(text);
+		size += text.length;
+		if (size >= partBytes) {
+			parts.push(current.join(''));
+			current = [];
+			size = 0;
+		}
+	};
+	put(`{"v":${CHECKPOINT_VERSION},"seq":${JSON.stringify(state.seq)}`);
 	for (const [name, def] of MAP_DEFS) {
 		const entries = [...mapOf(state, name)];
-		parts.push(`,${JSON.stringify(name)}:[`);
+		put(`,${JSON.stringify(name)}:[`);
 		for (let i = 0; i < entries.length; i += slice) {
 			// A map saves entry by entry: saving a slice of it gives that slice of its saved list.
 			const chunk = JSON.stringify(def.save(new Map(entries.slice(i, i + slice))));
-			parts.push((i ? ',' : '') + chunk.slice(1, -1));
+			put((i ? ',' : '') + chunk.slice(1, -1));
 			await pause();
 		}
-		parts.push(']');
+		put(']');
 	}
-	parts.push('}');
-	return parts.join('');
+	put('}');
+	if (current.length) parts.push(current.join(''));
+	return parts;
 }
 
 export function deserializeState(json: string, trackDirty = true): LiveState {

@@ -475,8 +475,8 @@ describe('prune', () => {
 		const issue = (at: string, ticketNo: string) => f.ev('queue.ticket_issued', at, { centerCode: 'PJ-001', ticketNo });
 		issue('2025-09-15T10:00:00+08:00', 'S1'); // month 2025-09: older than 13 months before 2026-11
 		issue('2025-10-15T10:00:00+08:00', 'O1'); // month 2025-10: kept
-		issue('2026-10-13T10:00:00+08:00', 'D1'); // 41 days before 2026-11-23
-		issue('2026-10-14T10:00:00+08:00', 'D2'); // 40 days before: kept
+		issue('2026-11-15T10:00:00+08:00', 'D1'); // 8 days before 2026-11-23
+		issue('2026-11-16T10:00:00+08:00', 'D2'); // 7 days before: kept
 		issue('2026-11-20T10:00:00+08:00', 'T0');
 		issue('2026-11-21T10:00:00+08:00', 'T1');
 		issue('2026-11-22T10:00:00+08:00', 'T2'); // yesterday
@@ -506,8 +506,8 @@ describe('prune', () => {
 		const has = (period: string) => f.state.buckets.has(bucketKey('center', 'PJ-001', period));
 		expect(has('2026-11-23')).toBe(true);
 		expect(has('2026-11-22')).toBe(true);
-		expect(has('2026-10-14')).toBe(true);
-		expect(has('2026-10-13')).toBe(false);
+		expect(has('2026-11-16')).toBe(true);
+		expect(has('2026-11-15')).toBe(false);
 		expect(has('2025-10-15')).toBe(false);
 		expect(has('2025-10')).toBe(true);
 		expect(has('2025-09')).toBe(false);

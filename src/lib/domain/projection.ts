@@ -18,11 +18,11 @@ import { evolveQueue } from './evolve/queue';
 import type { EventsOf, FamilyOf, Horizon, PlacedEvent } from './evolve/slice';
 import { hash53 } from './hash';
 import { homeKeyOf } from './keys';
-import { MAP_DEFS, mapOf, type LiveState } from './projection-state';
+import { MAP_DEFS, mapOf, STATE_MAPS, type LiveState } from './projection-state';
 import { dayKey, DEFAULT_TZ, previousDay } from './time';
 
 // What consumers have always imported from here.
-export { checkpointVersion, CHECKPOINT_VERSION, deserializeState, serializeState, serializeStateSliced } from './checkpoint';
+export { checkpointVersion, CHECKPOINT_VERSION, deserializeState, serializeState, serializeStateParts } from './checkpoint';
 export type { CardState } from './evolve/cards';
 export { caseDueAt, type CaseState } from './evolve/cases';
 export type { Gauges } from './evolve/count';
@@ -155,6 +155,30 @@ export function dueDerivedEvents(state: LiveState, now: number, derivedBy = 'dea
 
 /** Month buckets (and cards) this many months before today's are dropped from memory by `prune`. */
 export const KEEP_MONTHS = 13;
+/** Day buckets this many days before today are dropped (no live figure reads older days; the rollups keep them). */
+export const KEEP_DAYS = 7;
+/** Closed hotline tickets are kept this many days after their closure (a callback may come late). */
+export const KEEP_CLOSED_DAYS = 40;
+
+/** What `prune` keeps on `today`: the oldest day and month, and yesterday's for the maps of daily items. */
+export function horizonOf(today: string, opts: { keepDays?: number; keepMonths?: number } = {}): Horizon {
+	const back = (n: number) => {
+		let d = today;
+		for (let i = 0; i < n; i++) d = previousDay(d);
+		return d;
+	};
+	const yesterday = previousDay(today);
+	return { yesterday, dayBeforeYesterday: previousDay(yesterday), oldestDay: back(opts.keepDays ?? KEEP_DAYS), oldestClosure: back(KEEP_CLOSED_DAYS), oldestMonth: oldestKeptMonth(today, opts.keepMonths) };
+}
+
+/**
+ * Whether the state holds a bucket whole on `today`: its period is one `prune` keeps (the state
+ * has had it, unpruned, since its first event). A bucket of an older period in the state was
+ * made again by a late event and holds that event's delta only.
+ */
+export function bucketWhole(key: string, h: Horizon): boolean {
+	return STATE_MAPS.buckets.keep!(undefined as never, key, h);
+}
 
 /** The oldest month whose buckets `prune` keeps in memory on `today` (`YYYY-MM`). */
 export function oldestKeptMonth(today: string, keepMonths = KEEP_MONTHS): string {
@@ -170,11 +194,7 @@ export function oldestKeptMonth(today: string, keepMonths = KEEP_MONTHS): string
  * said where its slice defines it (`keep`).
  */
 export function prune(state: LiveState, today: string, opts: { keepDays?: number; keepMonths?: number } = {}): void {
-	const keepDays = opts.keepDays ?? 40;
-	let oldestDay = today;
-	for (let i = 0; i < keepDays; i++) oldestDay = previousDay(oldestDay);
-	const yesterday = previousDay(today);
-	const h: Horizon = { yesterday, dayBeforeYesterday: previousDay(yesterday), oldestDay, oldestMonth: oldestKeptMonth(today, opts.keepMonths) };
+	const h = horizonOf(today, opts);
 	for (const [name, def] of MAP_DEFS) {
 		if (!def.keep) continue;
 		const map = mapOf(state, name);

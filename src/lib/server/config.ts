@@ -20,6 +20,8 @@ export interface Config {
 	/** How often the projection checkpoints (ms) — also after this many events. */
 	checkpointEveryMs: number;
 	checkpointEveryEvents: number;
+	/** How often the changed buckets go to the rollups (ms; and at every checkpoint). */
+	rollupsEveryMs: number;
 	/** Stream deltas are coalesced to at most one message per client per this many ms. */
 	streamFlushMs: number;
 	heartbeatMs: number;
@@ -64,6 +66,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		ingestRatePerSec: int(env.INGEST_RATE_LIMIT, 200, 'INGEST_RATE_LIMIT'),
 		checkpointEveryMs: int(env.CHECKPOINT_EVERY_MS, 300_000, 'CHECKPOINT_EVERY_MS'),
 		checkpointEveryEvents: int(env.CHECKPOINT_EVERY_EVENTS, 100_000, 'CHECKPOINT_EVERY_EVENTS'),
+		rollupsEveryMs: int(env.ROLLUPS_EVERY_MS, 5000, 'ROLLUPS_EVERY_MS'),
 		streamFlushMs: int(env.STREAM_FLUSH_MS, 100, 'STREAM_FLUSH_MS'),
 		heartbeatMs: int(env.HEARTBEAT_MS, 10000, 'HEARTBEAT_MS'),
 		deriveEveryMs: int(env.DERIVE_EVERY_MS, 1000, 'DERIVE_EVERY_MS'),

@@ -4,7 +4,8 @@
  * - the **deadline judge** (every `DERIVE_EVERY_MS`): presence checks, cases and hotline tickets
  *   the clock has made due, and the cards the switched-on rules issue for what is judged, appended
  *   through the ingest path with deterministic ids (a second attempt is a duplicate);
- * - **checkpoints** with their rollup deltas, by time or by volume (followers only prune);
+ * - the **rollups** flushed every `ROLLUPS_EVERY_MS`, and **checkpoints** by time or by volume
+ *   (followers only prune);
  * - the **presence-check scheduler** (planned rounds are claimed by id, so issued once);
  * - on PostgreSQL, **leadership**: a follower retries the advisory lock every 5 s and takes over,
  *   and every instance polls the log head as a safety net for a lost NOTIFY.
@@ -26,7 +27,7 @@ import type { PresenceRounds } from './supervision/rounds';
 
 export interface WriterDeps {
 	handle: DbHandle;
-	config: Pick<Config, 'deriveEveryMs' | 'checkpointEveryMs' | 'checkpointEveryEvents'>;
+	config: Pick<Config, 'deriveEveryMs' | 'checkpointEveryMs' | 'checkpointEveryEvents' | 'rollupsEveryMs'>;
 	projector: Projector;
 	ingest: IngestService;
 	rounds: PresenceRounds;
@@ -47,6 +48,7 @@ export class WriterLoops {
 	/** Derived ids that came back duplicate or refused: not offered again every second. */
 	private readonly settled = new Set<string>();
 	private lastCheckpoint = Date.now();
+	private lastRollups = Date.now();
 	private lastFollowerPrune = Date.now();
 
 	constructor(
@@ -126,11 +128,15 @@ export class WriterLoops {
 		}
 		const dueByTime = Date.now() - this.lastCheckpoint >= config.checkpointEveryMs;
 		const dueByVolume = projector.eventsPendingCheckpoint() >= config.checkpointEveryEvents;
-		if (!projector.checkpointDue || (!force && !dueByTime && !dueByVolume)) return;
-		this.lastCheckpoint = Date.now();
 		try {
-			await projector.checkpoint();
-			await handle.sweep();
+			if (projector.checkpointDue && (force || dueByTime || dueByVolume)) {
+				this.lastCheckpoint = this.lastRollups = Date.now();
+				await projector.checkpoint();
+				await handle.sweep();
+			} else if (Date.now() - this.lastRollups >= config.rollupsEveryMs) {
+				this.lastRollups = Date.now();
+				await projector.flushRollups();
+			}
 		} catch (err) {
 			log(`checkpoint failed (will retry): ${(err as Error).message}`);
 		}

@@ -27,8 +27,8 @@ export interface HotlineTicketState {
 }
 
 export const hotlineMaps = {
-	/** ticketId → the ticket; closed ones are dropped `keepDays` after their closure. */
-	hotline: entries<HotlineTicketState>((t, _, h) => t.closedDay == null || t.closedDay >= h.oldestDay)
+	/** ticketId → the ticket; closed ones are dropped 40 days after their closure (late callbacks still count). */
+	hotline: entries<HotlineTicketState>((t, _, h) => t.closedDay == null || t.closedDay >= h.oldestClosure)
 };
 
 export type HotlineSlice = SliceOf<typeof hotlineMaps>;

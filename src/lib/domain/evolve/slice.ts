@@ -36,6 +36,8 @@ export interface Horizon {
 	dayBeforeYesterday: string;
 	/** The oldest day whose day buckets are kept (`keepDays` before today). */
 	oldestDay: string;
+	/** Closed hotline tickets are kept this long after their closure (a callback may come weeks later). */
+	oldestClosure: string;
 	/** The oldest month whose month buckets (and cards) are kept (`YYYY-MM`). */
 	oldestMonth: string;
 }

@@ -238,13 +238,32 @@ export const rollups = pgTable(
 	(t) => [primaryKey({ columns: [t.scopeKind, t.scopeCode, t.period] }), index('rollups_period').on(t.period, t.scopeKind)]
 );
 
-/** The live projection's state at `seq`, written with the rollup deltas in one transaction. */
+/**
+ * The live projection's state at `seq`. Since 0010 written in parts (`checkpoint_parts` of
+ * generation `gen`, `parts` of them; `state` empty), each part in a statement of its own, then
+ * switched to in one small transaction; before, the whole state in `state`. The row named
+ * `rollups` records up to which seq the rollups hold every event (`seq`; `state` empty).
+ */
 export const checkpoints = pgTable('checkpoints', {
 	name: text('name').primaryKey(),
 	seq: bigint('seq', { mode: 'number' }).notNull(),
 	state: text('state').notNull(),
+	gen: integer('gen'),
+	parts: integer('parts'),
 	createdAt: ts('created_at').notNull().defaultNow()
 });
+
+/** The parts of a checkpoint's state (see `checkpoints`): JSON text, concatenated in `part` order. */
+export const checkpointParts = pgTable(
+	'checkpoint_parts',
+	{
+		name: text('name').notNull(),
+		gen: integer('gen').notNull(),
+		part: integer('part').notNull(),
+		data: text('data').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.name, t.gen, t.part] })]
+);
 
 /** Settings an admin changes (scoring rules, wall title …), as JSON by key. */
 export const settings = pgTable('settings', {

@@ -1,27 +1,43 @@
 /**
  * Applies committed events to the live projection exactly once, in seq order; restores it at
  * start-up from the last checkpoint plus the log's tail (never the whole history); and, on the
- * writer instance, checkpoints the state together with the rollup deltas in one transaction.
+ * writer instance, keeps the rollups and the checkpoints:
+ *
+ * - **rollups** (`flushRollups`, every few seconds): each bucket changed since the last flush is
+ *   written as it stands in the state (a plain replace: idempotent and cheap), or, for a period
+ *   the state no longer keeps (a late event), its delta is added; the row `rollups` of
+ *   `checkpoints` records the seq up to which the rollups hold every event;
+ * - **checkpoints** (`checkpoint`, every few minutes): the rollups are flushed first, then the
+ *   state is serialized a slice at a time (events wait meanwhile, so it is the state at exactly
+ *   its seq), written as parts of a new generation, each in a statement of its own (ingest goes
+ *   on between them), and switched to in one small transaction.
+ *
+ * A restart loads the checkpoint and replays the log after it; events the rollups already hold
+ * (up to the `rollups` row's seq) are replayed without counting them into the deltas again.
  */
-import { sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { compact, type Counters } from '../../domain/counters';
 import type { OrgIndex } from '../../domain/org';
 import {
 	apply,
+	bucketWhole,
 	createState,
+	horizonOf,
 	deserializeState,
 	parseBucketKey,
 	prune,
-	serializeStateSliced,
+	serializeStateParts,
 	type LiveState,
 	type PlacedEvent
 } from '../../domain/projection';
 import { dayKey } from '../../domain/time';
 import type { Database } from '../db/client';
 import { readAfter } from '../db/log';
-import { checkpoints } from '../db/schema';
+import { checkpointParts, checkpoints } from '../db/schema';
 
 const CHECKPOINT_NAME = 'live';
+/** The `checkpoints` row whose seq says up to where the rollups hold every event. */
+const ROLLUPS_NAME = 'rollups';
 const PAGE = 5000;
 
 export type AppliedListener = (events: PlacedEvent[]) => void;
@@ -41,6 +57,7 @@ export class Projector {
 	private catchUpTimer: ReturnType<typeof setTimeout> | null = null;
 	private eventsSinceCheckpoint = 0;
 	private checkpointing: Promise<void> | null = null;
+	private flushing: Promise<void> | null = null;
 	/** While a checkpoint serializes the state (a slice at a time), events wait in `pending`. */
 	private frozen = false;
 	/** Set when the restore or a catch-up failed: the state may lag the log. */
@@ -73,19 +90,26 @@ export class Projector {
 	 */
 	async restore(writer: boolean): Promise<number> {
 		await this.checkpointing?.catch(() => {});
-		const [cp] = await this.db.select().from(checkpoints).where(sql`${checkpoints.name} = ${CHECKPOINT_NAME}`);
+		await this.flushing?.catch(() => {});
+		const rows = await this.db.select().from(checkpoints).where(inArray(checkpoints.name, [CHECKPOINT_NAME, ROLLUPS_NAME]));
+		const cp = rows.find((r) => r.name === CHECKPOINT_NAME);
 		// Rebuilt aside and swapped in once it has reached the live state (a follower becoming the
 		// writer keeps applying and streaming events meanwhile); events only the rebuild applied
 		// are then handed to the listeners, so none is streamed twice or skipped.
-		const next = cp ? deserializeState(cp.state, writer) : createState(writer);
+		const next = cp ? deserializeState(await this.stateOf(cp), writer) : createState(writer);
+		// Events up to here are in the rollups already (before 0010 they were written with the checkpoint).
+		const counted = Math.max(next.seq, Number(rows.find((r) => r.name === ROLLUPS_NAME)?.seq ?? 0));
+		const dirty = next.dirty;
 		const unseen: PlacedEvent[] = [];
 		let replayed = 0;
 		for (;;) {
 			const page = await readAfter(this.db, next.seq, PAGE);
 			for (const e of page) {
+				next.dirty = e.seq <= counted ? null : dirty;
 				apply(next, e, this.ctx);
 				if (this.listeners.size && e.seq > this.state.seq) unseen.push(e);
 			}
+			next.dirty = dirty;
 			replayed += page.length;
 			this.eventsSinceCheckpoint += page.length;
 			if (page.length < PAGE && next.seq >= this.state.seq) break;
@@ -198,61 +222,118 @@ export class Projector {
 		return this.eventsSinceCheckpoint;
 	}
 
+	/** The JSON of a stored checkpoint: its parts of its generation, or (before 0010) its `state`. */
+	private async stateOf(cp: typeof checkpoints.$inferSelect): Promise<string> {
+		if (cp.gen == null || !cp.parts) return cp.state;
+		const parts = await this.db
+			.select({ part: checkpointParts.part, data: checkpointParts.data })
+			.from(checkpointParts)
+			.where(and(eq(checkpointParts.name, cp.name), eq(checkpointParts.gen, cp.gen)))
+			.orderBy(asc(checkpointParts.part));
+		if (parts.length !== cp.parts) throw new Error(`checkpoint: generation ${cp.gen} has ${parts.length} of its ${cp.parts} parts`);
+		return parts.map((p) => p.data).join('');
+	}
+
 	/**
-	 * Write the rollup deltas and the state at its seq in one transaction (writer only). The
-	 * state is serialized a slice at a time, yielding to the event loop between slices (a large
-	 * network's state never stalls the walls), with events held back meanwhile so that it is the
-	 * state at exactly `seq`; they are applied as soon as the JSON is built.
+	 * Write the buckets changed since the last flush to the rollups (writer only): as they stand
+	 * in the state (replaced: idempotent), or, for a period the state no longer keeps, the delta
+	 * added; and record the seq they now hold every event up to.
 	 */
-	checkpoint(): Promise<void> {
-		if (this.checkpointing) return this.checkpointing;
+	flushRollups(): Promise<void> {
+		if (this.flushing) return this.flushing;
 		const state = this.state;
-		if (!state.dirty) return Promise.resolve();
-		this.checkpointing = (async () => {
-			this.frozen = true;
-			prune(state, dayKey(this.now(), this.opts.org().timezoneOf(null)));
-			const dirty = state.dirty!;
-			state.dirty = new Map();
-			const seq = state.seq;
-			const counted = this.eventsSinceCheckpoint;
-			this.eventsSinceCheckpoint = 0;
+		if (!state.dirty || !state.dirty.size) return Promise.resolve();
+		const dirty = state.dirty;
+		state.dirty = new Map();
+		const seq = state.seq;
+		const whole: Array<{ kind: string; code: string; period: string; counters: Partial<Counters> }> = [];
+		const added: typeof whole = [];
+		const h = horizonOf(dayKey(this.now(), this.opts.org().timezoneOf(null)));
+		for (const [key, delta] of dirty) {
+			const b = bucketWhole(key, h) ? state.buckets.get(key) : undefined;
+			const row = { ...parseBucketKey(key), counters: compact(b ?? delta) };
+			if (b) whole.push(row);
+			else if (Object.keys(row.counters).length) added.push(row);
+		}
+		this.flushing = (async () => {
 			try {
-				let json: string;
-				try {
-					json = await serializeStateSliced(state, () => new Promise((r) => setImmediate(r)));
-				} finally {
-					this.frozen = false;
-					this.drain();
-				}
 				await this.db.transaction(async (tx) => {
-					const rows = [...dirty].map(([key, delta]) => ({ ...parseBucketKey(key), counters: compact(delta) })).filter((r) => Object.keys(r.counters).length);
-					for (let i = 0; i < rows.length; i += 500) {
-						const chunk = rows.slice(i, i + 500);
-						const values = sql.join(
-							chunk.map((r) => sql`(${r.kind}, ${r.code}, ${r.period}, ${JSON.stringify(r.counters)}::jsonb, ${seq})`),
-							sql`, `
-						);
+					const values = (rows: typeof whole) => sql.join(rows.map((r) => sql`(${r.kind}, ${r.code}, ${r.period}, ${JSON.stringify(r.counters)}::jsonb, ${seq})`), sql`, `);
+					for (let i = 0; i < whole.length; i += 1000)
 						await tx.execute(sql`
-							insert into rollups (scope_kind, scope_code, period, counters, seq) values ${values}
+							insert into rollups (scope_kind, scope_code, period, counters, seq) values ${values(whole.slice(i, i + 1000))}
+							on conflict (scope_kind, scope_code, period) do update set counters = excluded.counters, seq = excluded.seq`);
+					for (let i = 0; i < added.length; i += 500)
+						await tx.execute(sql`
+							insert into rollups (scope_kind, scope_code, period, counters, seq) values ${values(added.slice(i, i + 500))}
 							on conflict (scope_kind, scope_code, period) do update set
 								counters = (
 									select coalesce(jsonb_object_agg(k, coalesce((rollups.counters ->> k)::float8, 0) + coalesce((excluded.counters ->> k)::float8, 0)), '{}'::jsonb)
 									from (select jsonb_object_keys(rollups.counters) as k union select jsonb_object_keys(excluded.counters)) as keys
 								),
 								seq = excluded.seq`);
-					}
 					await tx
 						.insert(checkpoints)
-						.values({ name: CHECKPOINT_NAME, seq, state: json })
-						.onConflictDoUpdate({ target: checkpoints.name, set: { seq, state: json, createdAt: new Date() } });
+						.values({ name: ROLLUPS_NAME, seq, state: '' })
+						.onConflictDoUpdate({ target: checkpoints.name, set: { seq, createdAt: new Date() } });
 				});
 			} catch (err) {
-				// Not written: merge the deltas back so the next checkpoint carries them.
+				// Not written: merge the deltas back so the next flush carries them.
 				for (const [key, delta] of dirty) {
 					const cur = state.dirty?.get(key);
 					if (cur) for (const k in delta) (cur as Counters)[k as keyof Counters] = ((cur as Counters)[k as keyof Counters] ?? 0) + (delta as Counters)[k as keyof Counters];
 					else state.dirty?.set(key, delta);
 				}
+				throw err;
+			} finally {
+				this.flushing = null;
+			}
+		})();
+		return this.flushing;
+	}
+
+	/**
+	 * Checkpoint the state (writer only): the rollups flushed up to its seq first, then the state
+	 * serialized a slice at a time while events wait (so it is the state at exactly `seq`; they
+	 * are applied as soon as the JSON is built), written as parts of a new generation, each in a
+	 * statement of its own, and switched to in one small transaction. A crash midway leaves the
+	 * previous generation in force; its leftovers are removed by the next checkpoint.
+	 */
+	checkpoint(): Promise<void> {
+		if (this.checkpointing) return this.checkpointing;
+		const state = this.state;
+		if (!state.dirty) return Promise.resolve();
+		this.checkpointing = (async () => {
+			const counted = this.eventsSinceCheckpoint;
+			let parts: string[];
+			let seq: number;
+			this.frozen = true;
+			try {
+				prune(state, dayKey(this.now(), this.opts.org().timezoneOf(null)));
+				seq = state.seq;
+				this.eventsSinceCheckpoint = 0;
+				await this.flushRollups();
+				parts = await serializeStateParts(state, () => new Promise((r) => setImmediate(r)));
+			} catch (err) {
+				this.eventsSinceCheckpoint += counted;
+				throw err;
+			} finally {
+				this.frozen = false;
+				this.drain();
+			}
+			try {
+				const [cur] = await this.db.select({ gen: checkpoints.gen }).from(checkpoints).where(eq(checkpoints.name, CHECKPOINT_NAME));
+				const gen = (cur?.gen ?? 0) + 1;
+				await this.db.delete(checkpointParts).where(and(eq(checkpointParts.name, CHECKPOINT_NAME), eq(checkpointParts.gen, gen)));
+				for (let i = 0; i < parts.length; i++) await this.db.insert(checkpointParts).values({ name: CHECKPOINT_NAME, gen, part: i, data: parts[i] });
+				await this.db.transaction(async (tx) => {
+					await tx
+						.insert(checkpoints)
+						.values({ name: CHECKPOINT_NAME, seq, state: '', gen, parts: parts.length })
+						.onConflictDoUpdate({ target: checkpoints.name, set: { seq, state: '', gen, parts: parts.length, createdAt: new Date() } });
+					await tx.delete(checkpointParts).where(and(eq(checkpointParts.name, CHECKPOINT_NAME), ne(checkpointParts.gen, gen)));
+				});
+			} catch (err) {
 				this.eventsSinceCheckpoint += counted;
 				throw err;
 			} finally {
