@@ -297,15 +297,24 @@ function latencies(traces: WallTrace[], scopes: Scope[], sent: Sent[], org: OrgI
 /** A TCP round robin over the instances: one address for walls and senders, as a load balancer gives. */
 async function balancer(targets: number[]): Promise<{ port: number; close: () => Promise<void> }> {
 	let next = 0;
+	const open = new Set<net.Socket>();
 	const server = net.createServer((client) => {
 		const upstream = net.connect(targets[next++ % targets.length], '127.0.0.1');
 		client.pipe(upstream).pipe(client);
 		const end = () => (client.destroy(), upstream.destroy());
 		client.on('error', end);
 		upstream.on('error', end);
+		client.on('close', end);
+		upstream.on('close', end);
+		open.add(client).add(upstream);
+		client.once('close', () => open.delete(client));
+		upstream.once('close', () => open.delete(upstream));
 	});
 	await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-	const close = onCleanup('balancer', () => new Promise<void>((r) => server.close(() => r())));
+	const close = onCleanup('balancer', async () => {
+		for (const s of open) s.destroy();
+		await new Promise<void>((r) => server.close(() => r()));
+	});
 	return { port: (server.address() as net.AddressInfo).port, close };
 }
 

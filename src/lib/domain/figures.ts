@@ -19,7 +19,7 @@
  * every window, and keep the department lists to the best `REGION_LIST` (a center lists all).
  */
 import { INDICATORS } from './catalog';
-import { addInto, emptyCounters, type Counters } from './counters';
+import { COUNTER_KEYS, type CounterKey, type Counters } from './counters';
 import type { CardState, CheckState, LiveState } from './projection';
 import { bucketKey, centerOfHome, homeKey, homeKeyOf, hourlyKey, type HomeKey } from './keys';
 import {
@@ -108,8 +108,9 @@ interface DeptRow {
 
 /** What a home, or a region of homes, adds up to. Aggregates are combinations of these. */
 interface Agg {
-	day: Counters;
-	month: Counters;
+	/** Today's and this month's counters, by COUNTER_KEYS index (added up fast, in one allocation each). */
+	day: Float64Array;
+	month: Float64Array;
 	hours: number[];
 	hoursYesterday: number[];
 	windows: { open: number; serving: number; paused: number; total: number };
@@ -127,7 +128,7 @@ interface Agg {
 	carded: DeptRow[];
 	hotline: DeptRow[];
 	scores: DeptRow[];
-	/** The centers under it, with their summaries (shared objects: unchanged ones compare equal). */
+	/** A center's part: its summary by its code (shared while the part stands: unchanged ones compare equal). */
 	centers: Record<string, CenterSummary>;
 	centerCount: number;
 	/** A center's part only: its window list, and when time alone changes the part. */
@@ -153,10 +154,28 @@ const byScore = (a: DeptRow, b: DeptRow) => b.score - a.score || a.ord - b.ord;
 const byCardTime = (a: CardItem, b: CardItem) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.cardId < b.cardId ? -1 : 1);
 const byDaysOverdue = (a: OverdueItem, b: OverdueItem) => b.daysOverdue - a.daysOverdue || (a.ticketId < b.ticketId ? -1 : 1);
 
+const N = COUNTER_KEYS.length;
+const INDEX = Object.fromEntries(COUNTER_KEYS.map((k, i) => [k, i])) as Record<CounterKey, number>;
+
+/** Add a bucket's counters into a vector. */
+function addCounters(into: Float64Array, c: Partial<Counters>): void {
+	for (const k in c) {
+		const i = INDEX[k as CounterKey];
+		if (i !== undefined) into[i] += c[k as CounterKey] ?? 0;
+	}
+}
+
+/** The counters of a vector, by name. */
+function countersOf(v: Float64Array): Counters {
+	const c = {} as Counters;
+	for (let i = 0; i < N; i++) c[COUNTER_KEYS[i]] = v[i];
+	return c;
+}
+
 function emptyAgg(): Agg {
 	return {
-		day: emptyCounters(),
-		month: emptyCounters(),
+		day: new Float64Array(N),
+		month: new Float64Array(N),
 		hours: new Array(24).fill(0),
 		hoursYesterday: new Array(24).fill(0),
 		windows: { open: 0, serving: 0, paused: 0, total: 0 },
@@ -202,8 +221,8 @@ function homePart(home: HomeKey, c: Ctx): Agg {
 	}
 	const dayB = state.buckets.get(`${home}|${today}`);
 	const monB = state.buckets.get(`${home}|${month}`);
-	if (dayB) addInto(p.day, dayB);
-	if (monB) addInto(p.month, monB);
+	if (dayB) addCounters(p.day, dayB);
+	if (monB) addCounters(p.month, monB);
 	const h = state.hourly.get(hourlyKey(home, today));
 	const y = state.hourly.get(hourlyKey(home, previousDay(today)));
 	if (h) for (let i = 0; i < 24; i++) p.hours[i] += h[i];
@@ -317,7 +336,8 @@ function centerPart(center: string, today: string, p: Agg, c: Ctx): void {
 	rounds(todays, p, org, now);
 	departmentRows(org.departmentsOf(center), p, c);
 
-	const day = p.day;
+	const day = countersOf(p.day);
+	const mon = countersOf(p.month);
 	p.centerCount = 1;
 	p.centers = {
 		[center]: {
@@ -333,12 +353,12 @@ function centerPart(center: string, today: string, p: Agg, c: Ctx): void {
 			checksToday: day.checksIssued,
 			missedToday: day.checksMissed,
 			presenceResponseRate: presenceResponseRate(p.confirmedDue, p.due),
-			yellowMonth: p.month.yellowCards,
-			redMonth: p.month.redCards,
+			yellowMonth: mon.yellowCards,
+			redMonth: mon.redCards,
 			casesAcceptedToday: day.casesAccepted,
 			casesCompletedToday: day.casesCompleted,
 			casesOverdueOpen: p.casesOverdueOpen,
-			satisfactionRate: evaluationSatisfactionRate(p.month.ratingsGood, p.month.ratings)
+			satisfactionRate: evaluationSatisfactionRate(mon.ratingsGood, mon.ratings)
 		}
 	};
 }
@@ -417,8 +437,10 @@ function combine(items: Agg[], cap: number): Agg {
 	if (items.length === 1 && cap === Infinity) return items[0];
 	const a = emptyAgg();
 	for (const x of items) {
-		addInto(a.day, x.day);
-		addInto(a.month, x.month);
+		for (let i = 0; i < N; i++) {
+			a.day[i] += x.day[i];
+			a.month[i] += x.month[i];
+		}
 		for (let i = 0; i < 24; i++) {
 			a.hours[i] += x.hours[i];
 			a.hoursYesterday[i] += x.hoursYesterday[i];
@@ -435,7 +457,6 @@ function combine(items: Agg[], cap: number): Agg {
 		a.casesOverdueOpen += x.casesOverdueOpen;
 		a.hotlineOverdueOpen += x.hotlineOverdueOpen;
 		a.centerCount += x.centerCount;
-		for (const k in x.centers) a.centers[k] = x.centers[k];
 		a.validUntil = Math.min(a.validUntil, x.validUntil);
 	}
 	a.cards = mergeTop(items.map((x) => x.cards), byCardTime, 10);
@@ -453,8 +474,8 @@ function combine(items: Agg[], cap: number): Agg {
 
 function finish(a: Agg, scope: Scope, c: Ctx, tiles: RegionTile[] | null, tz: string, oneCenter: string | null): Snapshot {
 	const { state, org, now } = c;
-	const day = a.day;
-	const mon = a.month;
+	const day = countersOf(a.day);
+	const mon = countersOf(a.month);
 	const rank = <T extends { rank?: number }>(rows: DeptRow[], value: (r: DeptRow) => number, map: (r: DeptRow) => Omit<T, 'rank'>) =>
 		rankBy(rows, value).map((r) => ({ ...map(r), rank: r.rank }) as T);
 	return {
@@ -562,21 +583,23 @@ export function regionRankings(state: LiveState, org: OrgIndex, scope: Scope): S
 }
 
 function tileOf(code: string, a: Agg, org: OrgIndex): RegionTile {
+	const day = countersOf(a.day);
+	const month = countersOf(a.month);
 	return {
 		regionCode: code,
 		name: org.regions.get(code)?.name ?? code,
 		centers: a.centerCount,
-		ticketsIssuedToday: a.day.ticketsIssued,
-		waitingNow: Math.max(0, a.day.waiting),
-		servedToday: a.day.servicesCompleted,
+		ticketsIssuedToday: day.ticketsIssued,
+		waitingNow: Math.max(0, day.waiting),
+		servedToday: day.servicesCompleted,
 		windowsOpen: a.windows.open,
 		windowsTotal: a.windows.total,
 		presenceResponseRate: presenceResponseRate(a.confirmedDue, a.due),
-		yellowMonth: a.month.yellowCards,
-		redMonth: a.month.redCards,
+		yellowMonth: month.yellowCards,
+		redMonth: month.redCards,
 		casesOverdueOpen: a.casesOverdueOpen,
-		hotlineClosureRate: closureRate(a.month.hotlineClosed, a.month.hotlineReceived),
-		satisfactionRate: evaluationSatisfactionRate(a.month.ratingsGood, a.month.ratings)
+		hotlineClosureRate: closureRate(month.hotlineClosed, month.hotlineReceived),
+		satisfactionRate: evaluationSatisfactionRate(month.ratingsGood, month.ratings)
 	};
 }
 
@@ -644,6 +667,8 @@ export class LiveFigures {
 	private ord = new Map<string, number>();
 	/** Homes changed since `takeChanged` last ran (events, or time). */
 	private changed = new Set<HomeKey>();
+	/** The earliest `validUntil` of the parts kept: time changes nothing before it. */
+	private nextExpiry = Infinity;
 	private everything = true;
 
 	constructor(private src: FiguresSource) {}
@@ -679,7 +704,13 @@ export class LiveFigures {
 			state.touched = new Set();
 			for (const h of touched) this.drop(this.homeOfTouch(h, org), org);
 		}
-		for (const [h, p] of this.parts) if (p.validUntil <= now) this.drop(h, org);
+		if (now >= this.nextExpiry) {
+			this.nextExpiry = Infinity;
+			for (const [h, p] of this.parts) {
+				if (p.validUntil <= now) this.drop(h, org);
+				else if (p.validUntil < this.nextExpiry) this.nextExpiry = p.validUntil;
+			}
+		}
 	}
 
 	/** What the reducer touched, as a home: a department's or window's bucket belongs to its center's part. */
@@ -704,6 +735,7 @@ export class LiveFigures {
 		this.index = HomeIndex.of(state);
 		this.ord = new Map([...org.departments.keys()].map((k, i) => [k, i]));
 		this.everything = true;
+		this.nextExpiry = Infinity;
 	}
 
 	private drop(home: HomeKey, org: OrgIndex): void {
@@ -750,17 +782,35 @@ export class LiveFigures {
 		}
 		const agg = scope.kind === 'region' ? (org.regions.has(scope.code) ? this.regionAgg(scope.code, c) : emptyAgg()) : this.all(c);
 		const withBureaus = combine([agg, this.part(NO_CENTER_DEPARTMENTS, c)], REGION_LIST);
-		withBureaus.centers = agg.centers;
+		withBureaus.centers = this.centersUnder(scope.kind === 'region' && org.regions.has(scope.code) ? scope.code : scope.kind === 'region' ? '' : null, c);
 		const childRegions = scope.kind === 'region' ? org.childrenOf(scope.code) : org.rootRegions();
 		const tiles = childRegions.map((r) => tileOf(r.code, this.regionAgg(r.code, c), org));
-		const only = agg.centerCount === 1 ? Object.keys(agg.centers)[0] : null;
-		return finish(withBureaus, scope, c, tiles, scopeZone(agg, org), only);
+		const only = agg.centerCount === 1 ? Object.keys(withBureaus.centers)[0] : null;
+		return finish(withBureaus, scope, c, tiles, scopeZone(withBureaus, org), only);
 	}
 
 	private part(home: HomeKey, c: Ctx): Agg {
 		let p = this.parts.get(home);
-		if (!p) this.parts.set(home, (p = homePart(home, c)));
+		if (!p) {
+			this.parts.set(home, (p = homePart(home, c)));
+			if (p.validUntil < this.nextExpiry) this.nextExpiry = p.validUntil;
+		}
 		return p;
+	}
+
+	/** Every center's summary under a region (all of them for the deployment), by code. */
+	private centersUnder(region: string | null, c: Ctx): Record<string, CenterSummary> {
+		const out: Record<string, CenterSummary> = {};
+		const add = (code: string) => Object.assign(out, this.part(homeKey('center', code), c).centers);
+		if (region === null) for (const code of c.org.centers.keys()) add(code);
+		else {
+			const walk = (r: string) => {
+				for (const center of c.org.centersIn(r)) add(center.code);
+				for (const child of c.org.childrenOf(r)) walk(child.code);
+			};
+			walk(region);
+		}
+		return out;
 	}
 
 	/** A region's aggregate, from its direct children: its centers, its own items, the regions below. */

@@ -296,7 +296,8 @@ export class Hub {
 		const overflow = g.overflow;
 		g.pending = [];
 		g.overflow = false;
-		const deltas = new Map<EventsMode, string | null>();
+		// One encoded frame payload per events mode, shared by every client of the group (a thousand walls on one hall).
+		const deltas = new Map<EventsMode, Buffer | null>();
 		let lagging = false;
 		for (const c of g.clients) {
 			if (overflow) {
@@ -318,7 +319,7 @@ export class Hub {
 			let text = deltas.get(c.events);
 			if (text === undefined) {
 				const events = this.filterEvents(pending, c.events);
-				text = patch === undefined && !events.length ? null : JSON.stringify({ type: 'delta', seq, asOf, figures: patch ?? {}, events } satisfies ServerMessage);
+				text = patch === undefined && !events.length ? null : Buffer.from(JSON.stringify({ type: 'delta', seq, asOf, figures: patch ?? {}, events } satisfies ServerMessage));
 				deltas.set(c.events, text);
 			}
 			if (text !== null) this.sendText(c, text);
@@ -332,11 +333,11 @@ export class Hub {
 		this.sendText(c, JSON.stringify(msg));
 	}
 
-	private sendText(c: Client, text: string): void {
+	private sendText(c: Client, text: string | Buffer): void {
 		if (c.ws.readyState !== 1) return;
 		this.stats.messages++;
 		c.lastSentAt = this.now();
-		c.ws.send(text);
+		c.ws.send(text, { binary: false });
 	}
 
 	private heartbeat(): void {
