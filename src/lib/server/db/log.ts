@@ -40,56 +40,57 @@ export async function appendEvents(
 	opts: { notify: boolean; within?: (tx: Tx) => Promise<void> }
 ): Promise<AppendResult> {
 	return db.transaction(async (tx) => {
-		const head = await tx.execute(sql`select seq from log_head where id = 1 for update`);
-		let seq = Number(rowsOf<{ seq: number | string }>(head)[0]?.seq);
-		if (!Number.isFinite(seq)) throw new Error('log_head row missing');
 		const duplicates = new Set<string>();
-		if (items.length) {
-			const ids = items.map((i) => i.event.id);
-			// One unique-index probe per id, whatever the planner's statistics say. A plain
-			// `sender = $1 and event_id in (…)` let PostgreSQL 15, with the statistics of a young
-			// table, use the index for the sender alone and filter every event of that sender: the
-			// check grew with the log (5.6 ms at 50,000 events, 51 ms at 400,000; this stays ~1 ms).
-			const existing = rowsOf<{ id: string }>(
-				await tx.execute(sql`
-					select i.id from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) as i(id)
-					cross join lateral (select 1 from events e where e.sender = ${sender} and e.event_id = i.id limit 1) as hit`)
-			);
-			for (const r of existing) duplicates.add(r.id);
-		}
-		const fresh = items.filter((i) => !duplicates.has(i.event.id));
 		const committed: PlacedEvent[] = [];
-		if (fresh.length) {
-			const rows = fresh.map(({ event, place }) => {
-				seq += 1;
-				const at = Date.parse(event.occurredAt);
-				committed.push({ ...event, seq, sender, at, place } as PlacedEvent);
-				return {
-					seq,
-					sender,
-					event_id: event.id,
-					type: event.type,
-					occurred_at: new Date(at).toISOString(),
-					occurred_at_raw: event.occurredAt,
-					source: event.source ?? null,
-					data: event.data,
-					center_code: place.centerCode,
-					region_code: place.regionCode,
-					department_code: place.departmentCode,
-					window_code: place.windowCode,
-					staff_code: place.staffCode
-				};
-			});
-			// The rows travel as one jsonb parameter: drizzle's insert builder spent ~50 µs per
-			// event mapping 13 parameters each (scripts/bench.ts: ingest ~2× faster this way).
-			await tx.execute(sql`
-				insert into events (seq, sender, event_id, type, occurred_at, occurred_at_raw, source, data, center_code, region_code, department_code, window_code, staff_code)
-				select seq, sender, event_id, type, occurred_at, occurred_at_raw, source, data, center_code, region_code, department_code, window_code, staff_code
-				from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(seq bigint, sender text, event_id text, type text, occurred_at timestamptz,
-					occurred_at_raw text, source text, data jsonb, center_code text, region_code text, department_code text, window_code text, staff_code text)`);
-			await tx.execute(sql`update log_head set seq = ${seq} where id = 1`);
-			if (opts.notify) await tx.execute(sql`select pg_notify(${LOG_CHANNEL}, ${String(seq)})`);
+		if (!items.length) {
+			await opts.within?.(tx);
+			return { committed, duplicates };
 		}
+		const rows = items.map(({ event, place }, ord) => ({
+			ord,
+			event_id: event.id,
+			type: event.type,
+			occurred_at: new Date(Date.parse(event.occurredAt)).toISOString(),
+			occurred_at_raw: event.occurredAt,
+			source: event.source ?? null,
+			data: event.data,
+			center_code: place.centerCode,
+			region_code: place.regionCode,
+			department_code: place.departmentCode,
+			window_code: place.windowCode,
+			staff_code: place.staffCode
+		}));
+		// Two statements, sent back to back (pipelined on PostgreSQL): the row lock on the head, then
+		// one statement that skips the ids this sender stored before (one probe of the unique index
+		// per id), numbers the rest head+1 … head+n in request order, inserts them and moves the head.
+		// The second starts after the first holds the lock, so it sees every earlier commit.
+		const lock = tx.execute(sql`select seq from log_head where id = 1 for update`);
+		const notify = opts.notify ? sql`, notified as (select pg_notify(${LOG_CHANNEL}, (select max(seq) from ins)::text) where exists (select 1 from ins))` : sql``;
+		const insert = tx.execute(sql`
+			with input as (
+				select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(ord int, event_id text, type text, occurred_at timestamptz,
+					occurred_at_raw text, source text, data jsonb, center_code text, region_code text, department_code text, window_code text, staff_code text)
+			),
+			fresh as (
+				select i.*, (select seq from log_head where id = 1) + row_number() over (order by i.ord) as seq from input i
+				where not exists (select 1 from events e where e.sender = ${sender} and e.event_id = i.event_id)
+			),
+			ins as (
+				insert into events (seq, sender, event_id, type, occurred_at, occurred_at_raw, source, data, center_code, region_code, department_code, window_code, staff_code)
+				select seq, ${sender}, event_id, type, occurred_at, occurred_at_raw, source, data, center_code, region_code, department_code, window_code, staff_code from fresh
+				returning seq, event_id
+			),
+			moved as (update log_head set seq = (select max(seq) from ins) where id = 1 and exists (select 1 from ins))
+			${notify}
+			select ins.event_id as id, ins.seq from ins ${opts.notify ? sql`left join notified on true` : sql``} order by ins.seq`);
+		const [, result] = await Promise.all([lock, insert]);
+		const seqById = new Map(rowsOf<{ id: string; seq: number | string }>(result).map((r) => [r.id, Number(r.seq)]));
+		for (const { event, place } of items) {
+			const seq = seqById.get(event.id);
+			if (seq === undefined) duplicates.add(event.id);
+			else committed.push({ ...event, seq, sender, at: Date.parse(event.occurredAt), place } as PlacedEvent);
+		}
+		committed.sort((x, y) => x.seq - y.seq);
 		await opts.within?.(tx);
 		return { committed, duplicates };
 	});

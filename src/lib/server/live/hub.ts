@@ -113,6 +113,8 @@ export class Hub {
 	private ringStart = 0;
 	private flushTimer: ReturnType<typeof setInterval>;
 	private heartbeatTimer: ReturnType<typeof setInterval>;
+	/** home → the groups whose scope shows it (an applied event goes to those only). */
+	private byHome = new Map<string, Set<Group>>();
 	/** Groups with a client to resync once its socket drains. */
 	private laggingGroups = new Set<Group>();
 	/** Every group's figures, kept per home and per region (figures.ts): a flush recomputes only what changed. */
@@ -147,8 +149,8 @@ export class Hub {
 				home: homeKeyOf(e.place)
 			};
 			this.ring.push(entry);
-			for (const g of this.groups.values()) {
-				if (g.overflow || !g.homes.has(entry.home)) continue;
+			for (const g of this.byHome.get(entry.home) ?? []) {
+				if (g.overflow) continue;
 				g.dirty = true;
 				if (g.pending.length >= 5000) {
 					g.overflow = true;
@@ -166,7 +168,9 @@ export class Hub {
 	/** The org changed: recompute which homes each scope covers, resend figures. */
 	orgChanged(): void {
 		for (const g of this.groups.values()) {
+			this.index(g, false);
 			g.homes = homeKeys(g.scope, this.opts.org());
+			this.index(g, true);
 			g.dirty = true;
 		}
 	}
@@ -221,6 +225,7 @@ export class Hub {
 				if (!group.clients.size) {
 					this.groups.delete(group.key);
 					this.laggingGroups.delete(group);
+					this.index(group, false);
 				}
 			});
 			ws.on('error', () => ws.terminate());
@@ -258,8 +263,23 @@ export class Hub {
 		if (!g) {
 			g = { key, scope, homes: homeKeys(scope, this.opts.org()), clients: new Set(), figures: null, pending: [], overflow: false, dirty: true, seq: this.opts.state().seq };
 			this.groups.set(key, g);
+			this.index(g, true);
 		}
 		return g;
+	}
+
+	/** Put a group in (or take it out of) the index of the groups each home shows in. */
+	private index(g: Group, add: boolean): void {
+		for (const h of g.homes) {
+			let set = this.byHome.get(h);
+			if (add) {
+				if (!set) this.byHome.set(h, (set = new Set()));
+				set.add(g);
+			} else if (set) {
+				set.delete(g);
+				if (!set.size) this.byHome.delete(h);
+			}
+		}
 	}
 
 	private filterEvents(entries: Entry[], mode: EventsMode): StreamEvent[] {
@@ -275,14 +295,9 @@ export class Hub {
 	 */
 	flush(): void {
 		const changed = this.figures.takeChanged(this.now());
+		if (changed !== 'all') for (const h of changed) for (const g of this.byHome.get(h) ?? []) g.dirty = true;
 		const seq = this.opts.state().seq;
-		for (const g of this.groups.values()) {
-			if (!g.dirty && changed !== 'all') for (const h of changed.size < g.homes.size ? changed : g.homes) if (changed.has(h) && g.homes.has(h)) {
-				g.dirty = true;
-				break;
-			}
-			if (g.dirty || changed === 'all' || this.laggingGroups.has(g)) this.flushGroup(g, seq);
-		}
+		for (const g of this.groups.values()) if (g.dirty || changed === 'all' || this.laggingGroups.has(g)) this.flushGroup(g, seq);
 	}
 
 	private flushGroup(g: Group, seq: number): void {
@@ -389,6 +404,7 @@ export class Hub {
 		clearInterval(this.heartbeatTimer);
 		for (const g of this.groups.values()) for (const c of g.clients) c.ws.close(CLOSE.goingAway, 'server shutting down');
 		this.groups.clear();
+		this.byHome.clear();
 		await new Promise<void>((resolve) => this.wss.close(() => resolve()));
 	}
 }
