@@ -3,7 +3,7 @@
  *
  * Drives any running Hallwatch deployment with a realistic, deterministic day of a government
  * service center (the demo simulator), over HTTP only, exactly as an external integrator would:
- * `PUT /api/v1/org` with the demo org, `GET /healthz`, then `POST /api/v1/events` in batches
+ * `PUT /api/v1/org` with the demo org (or a network's org, `--preset`), `GET /healthz`, then `POST /api/v1/events` in batches
  * (contract: ../shared/spec/ingest-v1.md §1 and §4).
  *
  * Only the pure simulator, demo org and domain modules are imported: nothing here opens a
@@ -20,13 +20,16 @@
 import { parseArgs } from 'node:util';
 import type { HallEvent } from '../src/lib/domain/catalog';
 import { DEFAULT_TZ } from '../src/lib/domain/time';
+import type { OrgData } from '../src/lib/domain/org';
 import { demoOrg } from '../src/lib/server/sim/demo-org';
+import { NetworkSimulator, networkOrg, PRESETS, shapeOf, type NetworkShape, type Preset } from '../src/lib/server/sim/network';
 import { DaySimulator } from '../src/lib/server/sim/simulator';
 
 const USAGE = `Usage: npm run simulate -- --url URL [--key KEY] [options]
 
 Feed a running Hallwatch server with a realistic simulated day of the demo center
-(盘锦市政务服务中心) through its public HTTP API, like an external system would.
+(盘锦市政务服务中心), or of a whole network of centers, through its public HTTP API,
+like an external system would.
 
 Required:
   --url URL        base URL of the server, e.g. http://localhost:3000
@@ -46,7 +49,17 @@ Options:
                    re-sends the same ids and the server counts them as duplicates.
   --intensity X    volume multiplier for tickets, cases and hotline calls (default 1)
   --batch N        at most N events per request (default 200, at most 1000)
-  --no-org         do not upload the demo org (PUT /api/v1/org) first
+  --no-org         do not upload the org (PUT /api/v1/org) first
+
+A network instead of the demo center (each center has its own simulated day, with volumes
+by its windows and departments; the region's own center takes the 12345 calls):
+  --preset P       prefecture: 600 centers × 8 windows in 17 counties (凉山州)
+                   province:   3,000 centers × 10 windows, 14 cities, 122 counties (湖南省)
+  --centers N      N centers (1–5000) in counties of about 25 (cities from 1,000 centers)
+  --windows-per-center M
+                   windows of each center with --centers (1–60, default 8)
+  Planning the day of a network takes about 25 ms a center (a province: about a minute,
+  with progress lines) and keeps its plan in memory (a province: about 1.5 GB).
   --help           show this text
 
 Every 5 s one progress line is printed; Ctrl-C (or SIGTERM, or the end of --duration) lets
@@ -54,7 +67,8 @@ the request in flight finish, prints a summary and exits 0. A second Ctrl-C exit
 
 Examples:
   HALLWATCH_KEY=hwk_... npm run simulate -- --url http://localhost:3000 --rate 50
-  npm run simulate -- --url https://hall.example.gov.cn --hours 0 --no-org`;
+  npm run simulate -- --url https://hall.example.gov.cn --hours 0 --no-org
+  npm run simulate -- --url http://localhost:3000 --preset prefecture --hours 2`;
 
 // ── constants ────────────────────────────────────────────────────────────────────
 
@@ -119,6 +133,8 @@ interface Options {
 	intensity: number;
 	batch: number;
 	uploadOrg: boolean;
+	/** A network to simulate instead of the demo center. */
+	network: { shape: NetworkShape; label: string } | null;
 }
 
 function numberOption(name: string, raw: string | undefined, check: (n: number) => boolean, expected: string): number | undefined {
@@ -147,6 +163,9 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options | null {
 				intensity: { type: 'string' },
 				batch: { type: 'string' },
 				'no-org': { type: 'boolean' },
+				preset: { type: 'string' },
+				centers: { type: 'string' },
+				'windows-per-center': { type: 'string' },
 				help: { type: 'boolean', short: 'h' }
 			}
 		});
@@ -177,7 +196,19 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options | null {
 	// The simulator builds ids as `${prefix}-…`; it keeps [A-Za-z0-9._:-] and 24 characters at most.
 	if (!/^[A-Za-z0-9._:-]{1,24}$/.test(prefix)) throw new UsageError(`--prefix: expected 1–24 characters of A–Z a–z 0–9 . _ : -, found "${prefix}"`);
 
+	let network: Options['network'] = null;
+	if (values.preset !== undefined) {
+		if (!(values.preset in PRESETS)) throw new UsageError(`--preset: expected ${Object.keys(PRESETS).join(' or ')}, found "${values.preset}"`);
+		if (values.centers !== undefined || values['windows-per-center'] !== undefined) throw new UsageError('--preset: give either --preset or --centers (with --windows-per-center), not both');
+		network = { shape: PRESETS[values.preset as Preset], label: values.preset };
+	} else if (values.centers !== undefined) {
+		const centers = numberOption('centers', values.centers, (n) => Number.isInteger(n) && n >= 1 && n <= 5000, 'a whole number of centers from 1 to 5000')!;
+		const perCenter = numberOption('windows-per-center', values['windows-per-center'], (n) => Number.isInteger(n) && n >= 1 && n <= 60, 'a whole number of windows from 1 to 60') ?? 8;
+		network = { shape: shapeOf(centers, perCenter), label: `${centers} centers × ${perCenter} windows` };
+	} else if (values['windows-per-center'] !== undefined) throw new UsageError('--windows-per-center: goes with --centers N');
+
 	return {
+		network,
 		base,
 		key,
 		rate: numberOption('rate', values.rate, (n) => n > 0, 'a number of events per second above 0') ?? null,
@@ -313,6 +344,16 @@ async function startupRequest(client: Client, what: string, send: () => Promise<
 	}
 }
 
+/** The org in requests of at most ORG_PART items (well under 1 MiB), regions and centers first. */
+const ORG_PART = 3000;
+function orgParts(org: OrgData): Array<Partial<OrgData>> {
+	const kinds = ['regions', 'centers', 'departments', 'windows', 'staff'] as const;
+	if (kinds.every((k) => org[k].length <= 500)) return [org];
+	const parts: Array<Partial<OrgData>> = [];
+	for (const kind of kinds) for (let i = 0; i < org[kind].length; i += ORG_PART) parts.push({ [kind]: org[kind].slice(i, i + ORG_PART) });
+	return parts;
+}
+
 // ── pacing ───────────────────────────────────────────────────────────────────────
 
 /**
@@ -414,7 +455,10 @@ class Stats {
 
 class Simulation {
 	private readonly stats = new Stats();
-	private readonly sim: DaySimulator;
+	private readonly sim: { eventsBetween(from: number, to: number): HallEvent[] };
+	private readonly org: OrgData;
+	/** What the org is called in messages: the demo org or the network's size. */
+	private readonly orgName: string;
 	private readonly client: Client;
 	private readonly clock: ReturnType<typeof clockFormat>;
 	private readonly tz: string;
@@ -442,21 +486,34 @@ class Simulation {
 	private readonly deniedTypes = new Set<string>();
 
 	constructor(private readonly opts: Options) {
-		const org = demoOrg();
+		const org = (this.org = opts.network ? networkOrg(opts.network.shape) : demoOrg());
+		this.orgName = opts.network ? `the org of ${opts.network.label}` : 'the demo org';
 		this.tz = org.centers[0]?.timezone ?? DEFAULT_TZ;
 		this.clock = clockFormat(this.tz);
 		this.client = new Client(opts.base, opts.key, this.hard.signal);
 		this.start = Date.now() - Math.round(opts.hours * 3_600_000);
 		this.fetchedTo = this.start;
-		this.sim = new DaySimulator({
-			org,
-			seed: opts.seed,
-			idPrefix: opts.prefix,
-			intensity: opts.intensity,
-			// Follow-ups (calls, completions, replies …) of items created before the replay starts are
-			// left out: this server never saw those items.
-			since: this.start
+		// Follow-ups (calls, completions, replies …) of items created before the replay starts are
+		// left out: this server never saw those items.
+		const common = { org, seed: opts.seed, idPrefix: opts.prefix, intensity: opts.intensity, since: this.start };
+		if (opts.network) {
+			const network = new NetworkSimulator({ ...common, keepPlan: true });
+			out(`network: ${org.centers.length} centers, ${org.windows.length} windows, ${org.regions.length} regions (${opts.network.label})`);
+			this.sim = { eventsBetween: (from, to) => this.planned(network, from, to) };
+		} else this.sim = new DaySimulator(common);
+	}
+
+	/** A network's events; planning a new day takes a while, so it prints progress when it does. */
+	private planned(network: NetworkSimulator, from: number, to: number): HallEvent[] {
+		const t0 = Date.now();
+		let said = t0;
+		const events = network.eventsBetween(from, to, (done, total) => {
+			const now = Date.now();
+			if (now - said < 2000 && !(done === total && said > t0)) return;
+			said = now;
+			out(`planning the day: ${done}/${total} centers (${secs(now - t0)})`);
 		});
+		return events;
 	}
 
 	/** Called on SIGINT/SIGTERM and at the end of --duration. A second signal exits at once. */
@@ -480,26 +537,36 @@ class Simulation {
 
 	async uploadOrg(): Promise<void> {
 		if (!this.opts.uploadOrg) {
-			out('org: upload skipped (--no-org); the server must already have the demo org');
+			out(`org: upload skipped (--no-org); the server must already have ${this.orgName}`);
 			return;
 		}
-		const payload = JSON.stringify(demoOrg());
-		const r = await startupRequest(this.client, 'org upload', () => this.client.request('PUT', 'api/v1/org', payload));
-		if (r.status === 200) {
+		// Upserts by code, under the 1 MiB a request: a network goes in parts, in the order its references need.
+		const parts = orgParts(this.org);
+		const upserted: Record<string, number> = {};
+		let r: Reply | null = null;
+		for (const [i, part] of parts.entries()) {
+			const payload = JSON.stringify(part);
+			r = await startupRequest(this.client, 'org upload', () => this.client.request('PUT', 'api/v1/org', payload));
+			if (r.status !== 200) break;
 			const body = r.body as { upserted?: Record<string, number>; errors?: string[] } | undefined;
-			const counts = Object.entries(body?.upserted ?? {})
+			for (const [k, n] of Object.entries(body?.upserted ?? {})) upserted[k] = (upserted[k] ?? 0) + n;
+			for (const e of (body?.errors ?? []).slice(0, MAX_PRINTED_REJECTIONS)) err(`org: item skipped: ${e}`);
+			if (parts.length > 1) out(`org: part ${i + 1}/${parts.length} uploaded`);
+		}
+		if (r?.status === 200) {
+			const counts = Object.entries(upserted)
 				.map(([k, n]) => `${k} ${n}`)
 				.join(', ');
-			out(`org: demo org uploaded (${counts || 'ok'})`);
-			for (const e of (body?.errors ?? []).slice(0, MAX_PRINTED_REJECTIONS)) err(`org: item skipped: ${e}`);
+			out(`org: ${this.orgName} uploaded (${counts || 'ok'})`);
 			this.orgKnown = true;
 			return;
 		}
+		if (!r) return;
 		if (r.status === 401) throw new Fatal(`the server refused the ingest key (401: ${errorText(r)}). Check --key or HALLWATCH_KEY; an admin creates a key with: ${KEY_HINT}`, EXIT_SERVER);
 		if (r.status === 403) {
 			err(`org: this ingest key may not upload org data (403: ${errorText(r)}).`);
 			err(`     Use a key with the org scope (${KEY_HINT}), or pass --no-org when the org is already loaded.`);
-			err('     Continuing: checking whether the server already has the demo org …');
+			err(`     Continuing: checking whether the server already has ${this.orgName} …`);
 			return;
 		}
 		if (r.status === 404 || r.status === 405) throw new Fatal(`org upload: ${r.status} from ${this.client.url('api/v1/org')}; is --url a Hallwatch server?`, EXIT_SERVER);
@@ -700,7 +767,7 @@ class Simulation {
 		const r = reply.results[0];
 		if (r?.status === 'rejected' && /unknown (center|window|department|staff|region) "/.test(r.error ?? ''))
 			throw new Fatal(
-				`the server does not have the demo org (${r.error}). Upload it with a key that has the org scope (${KEY_HINT}) by running without --no-org.`,
+				`the server does not have ${this.orgName} (${r.error}). Upload it with a key that has the org scope (${KEY_HINT}) by running without --no-org.`,
 				EXIT_USAGE
 			);
 		this.orgKnown = true;

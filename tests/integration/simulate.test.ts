@@ -130,7 +130,7 @@ describe.each(BACKENDS)('npm run simulate on %s', (backend) => {
 		const after = await seqOf(server);
 		const output = run.stdout + run.stderr;
 		expect(run.code, output).toBe(0);
-		expect(run.stdout).toMatch(/^org: demo org uploaded \(regions 7, centers 1, departments 24, windows 45, staff \d+\)$/m);
+		expect(run.stdout).toMatch(/^org: the demo org uploaded \(regions 7, centers 1, departments 24, windows 45, staff \d+\)$/m);
 		expect(run.stdout).toContain('note: event ids are deterministic');
 		expect(run.stdout.match(PROGRESS)?.length ?? 0, output).toBeGreaterThanOrEqual(1);
 		expect(run.stdout).toContain('summary (--duration 6 s reached):');
@@ -178,5 +178,26 @@ describe.each(BACKENDS)('npm run simulate on %s', (backend) => {
 		expect(rates.length, output).toBeGreaterThanOrEqual(1);
 		expect(rates[0], output).toBeGreaterThan(300 * 0.5);
 		expect(rates[0], output).toBeLessThan(300 * 1.3);
+	});
+
+	it('--centers N --windows-per-center M simulates a network: its org in parts, every event placed in it', async () => {
+		const bad = await simulate(['--url', server.url, '--preset', 'county'], { HALLWATCH_KEY: key });
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toContain('--preset: expected prefecture or province, found "county"');
+		const both = await simulate(['--url', server.url, '--preset', 'prefecture', '--centers', '3'], { HALLWATCH_KEY: key });
+		expect(both.code).toBe(2);
+		expect(both.stderr).toContain('not both');
+
+		const before = await seqOf(server);
+		const run = await simulate(['--url', server.url, '--rate', '400', '--duration', '6', '--hours', '24', '--seed', '5', '--centers', '150', '--windows-per-center', '4'], { HALLWATCH_KEY: key }, 120_000);
+		const output = run.stdout + run.stderr;
+		expect(run.code, output).toBe(0);
+		expect(run.stdout).toContain('network: 150 centers, 600 windows, 7 regions (150 centers × 4 windows)');
+		expect(run.stdout).toMatch(/^org: part 1\/\d+ uploaded$/m);
+		expect(run.stdout).toMatch(/^org: the org of 150 centers × 4 windows uploaded \(regions 7, centers 150, departments \d+, windows 600, staff 600\)$/m);
+		const s = summaryOf(run);
+		expect(s.rejected, output).toBe(0);
+		expect(s.accepted, output).toBeGreaterThanOrEqual(400 * 6 * 0.75);
+		expect((await seqOf(server)) - before, output).toBeGreaterThanOrEqual(s.accepted);
 	});
 });

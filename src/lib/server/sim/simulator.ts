@@ -188,6 +188,17 @@ function isoIn(ms: number, tz: string): string {
 	return `${local}${off < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
 }
 
+/** The event of a plan entry (with a copy of its data when the plan is kept). */
+function eventOf(p: Planned, tz: string, copy: boolean): HallEvent {
+	return {
+		id: p.id ?? `${p.idBase}${String(p.n).padStart(5, '0')}`,
+		type: p.type,
+		occurredAt: isoIn(p.at, tz),
+		source: p.source,
+		data: copy ? structuredClone(p.data) : p.data
+	} as HallEvent;
+}
+
 /** Epoch ms of local midnight starting `YYYY-MM-DD`. */
 function dayStartMs(day: string, tz: string): number {
 	const [y, m, d] = day.split('-').map(Number);
@@ -383,10 +394,21 @@ function byKeyword<T>(name: string, table: Array<[string, T]>): T | undefined {
 // ── planning ───────────────────────────────────────────────────────────────────
 
 /** One planned event: `origin` is when the item it belongs to was created (for `since`). */
+/**
+ * A planned event. Its id and occurredAt are only formatted when it is emitted (`eventOf`): a
+ * day's plan re-derives the cases and hotline tickets of 18 earlier days, most of which never
+ * leave the plan, and formatting them all was most of the planning time.
+ */
 interface Planned {
 	at: number;
 	origin: number;
-	ev: HallEvent;
+	type: EventType;
+	data: unknown;
+	source: string;
+	/** The id: `idBase` and the stream's counter `n`, or `id` when set. */
+	idBase: string;
+	n: number;
+	id?: string;
 	/** Set on `indicator.reported`: its period (skipped if already reported at start). */
 	period?: string;
 }
@@ -498,14 +520,14 @@ export class DaySimulator {
 				const p = evs[i];
 				if (this.since !== null && p.origin <= this.since) continue;
 				if (p.period && p.period === this.startPeriod) continue;
-				out.push(structuredClone(p.ev));
+				out.push(eventOf(p, this.scope.tz, true));
 			}
 			if (plan.end > to) break;
 			day = addDays(day, 1);
 		}
 		if (!this.keepPlan) this.plan = null;
 		// 指标 of the previous month, reported once at start (at `to`, so still in time order).
-		if (first) for (const p of this.indicatorEvents(this.startPeriod!, Math.floor(to / 1000) * 1000)) out.push(p.ev);
+		if (first) for (const p of this.indicatorEvents(this.startPeriod!, Math.floor(to / 1000) * 1000)) out.push(eventOf(p, this.scope.tz, false));
 		return out;
 	}
 
@@ -542,15 +564,13 @@ export class DaySimulator {
 	/** An emitter for one stream of one origin day: ids `${prefix}-${yyyymmdd}-${tag}${n}`. */
 	private emitter(day: string, tag: string, source: string, out: Planned[]) {
 		const ymd = day.replaceAll('-', '');
-		const tz = this.scope.tz;
 		const idBase = `${this.prefix}-${ymd}-${tag}`;
 		const src = `${this.prefix}:${source}`;
 		let n = 0;
 		return <T extends EventType>(type: T, at: number, data: DataOf<T>, origin: number = at): void => {
 			if (isSystemType(type)) throw new Error(`simulator: ${type} is a system type`);
 			at = whole(at);
-			n++;
-			out.push({ at, origin, ev: { id: `${idBase}${String(n).padStart(5, '0')}`, type, occurredAt: isoIn(at, tz), source: src, data } as HallEvent });
+			out.push({ at, origin, type, data, source: src, idBase, n: ++n });
 		};
 	}
 
@@ -992,8 +1012,8 @@ export class DaySimulator {
 		}
 		// Ids name the period, so re-reporting the same period is a duplicate, not a new fact.
 		for (const p of out) {
-			const d = p.ev.data as DataOf<'indicator.reported'>;
-			p.ev.id = `${this.prefix}-ind-${period}-${d.regionCode}-${d.indicator}`;
+			const d = p.data as DataOf<'indicator.reported'>;
+			p.id = `${this.prefix}-ind-${period}-${d.regionCode}-${d.indicator}`;
 			p.period = period;
 		}
 		return out;
