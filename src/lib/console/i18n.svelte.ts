@@ -4,7 +4,7 @@
  * `const t = useT();` then `t('hl.title')`, `t.say(message)`, `t.lang`.
  */
 import { page } from '$app/state';
-import { parseLang, translator, type T } from '$lib/i18n';
+import { isMessageKey, parseLang, translator, type T } from '$lib/i18n';
 
 export function useT(): T {
 	const t = $derived(translator(parseLang(page.data.lang as string | undefined)));
@@ -14,4 +14,9 @@ export function useT(): T {
 		},
 		say: (m: Parameters<T['say']>[0]) => t.say(m)
 	}) as T;
+}
+
+/** A word by a key built at run time (`hl.status.${s}`), or the key's last part when the dictionaries have none. */
+export function wordOf(t: T, key: string): string {
+	return isMessageKey(key) ? t(key) : key.slice(key.lastIndexOf('.') + 1);
 }

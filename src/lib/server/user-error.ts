@@ -8,27 +8,28 @@
 import { translator, type Message, type MessageKey, type Params } from '../i18n';
 
 export class UserError extends Error {
-	#text: Message | null = null;
+	#text: Message | null;
 
 	constructor(
 		message: string,
 		/** The form field the problem is about ('' when it is about the whole action). */
 		readonly field: string,
 		/** The same in Chinese; the English message stands in where it is missing. */
-		readonly zh?: string
+		readonly zh?: string,
+		/** The same as a message of the dictionaries, when it was made from one. */
+		text?: Message
 	) {
 		super(message);
+		this.#text = text ?? null;
 	}
 
 	/**
 	 * An error worded by the dictionaries: the English message is `field: <en text>` (or the
 	 * text alone for the whole action), the Chinese the zh text.
 	 */
-	static keyed<E extends UserError>(this: new (message: string, field: string, zh?: string) => E, field: string, key: MessageKey, params?: Params): E {
+	static keyed<E extends UserError>(this: new (message: string, field: string, zh?: string, text?: Message) => E, field: string, key: MessageKey, params?: Params): E {
 		const en = translator('en')(key, params);
-		const e = new this(field ? `${field}: ${en}` : en, field, translator('zh')(key, params));
-		e.#text = { key, ...(params ? { params } : {}) };
-		return e;
+		return new this(field ? `${field}: ${en}` : en, field, translator('zh')(key, params), { key, ...(params ? { params } : {}) });
 	}
 
 	/** The problem as a message for the page's translator. */

@@ -40,6 +40,7 @@ export const hotline: Record<keyof typeof zh, string> = {
 	'hl.field.note': 'Note',
 	'hl.field.defaultDays': 'Limit of categories not listed',
 	'hl.field.limits': 'Categories',
+	'hl.fieldItem': '{field} {item}',
 	'hl.problem.unknownTicket': 'no such ticket',
 	'hl.problem.closedAlready': 'the ticket is closed already',
 	'hl.problem.notDispatched': 'the ticket has not been dispatched to a department',
@@ -123,6 +124,7 @@ export const hotline: Record<keyof typeof zh, string> = {
 	'hl.desk.first': 'First page',
 	'hl.desk.next': 'Next page',
 	'hl.desk.shown': '{n} on this page',
+	'hl.desk.badCursor': 'expected the cursor of a "next" link',
 
 	// ── 一张工单 /hotline/[ticketId]
 	'hl.ticket.back': '← Hotline console',

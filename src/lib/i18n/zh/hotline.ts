@@ -38,6 +38,7 @@ export const hotline = {
 	'hl.field.note': '督办意见',
 	'hl.field.defaultDays': '未列出类别的时限',
 	'hl.field.limits': '类别',
+	'hl.fieldItem': '{field} {item}',
 	'hl.problem.unknownTicket': '没有这张工单',
 	'hl.problem.closedAlready': '工单已办结',
 	'hl.problem.notDispatched': '工单尚未转办到部门',
@@ -121,6 +122,7 @@ export const hotline = {
 	'hl.desk.first': '第一页',
 	'hl.desk.next': '下一页',
 	'hl.desk.shown': '本页 {n} 件',
+	'hl.desk.badCursor': '应为“下一页”链接中的游标',
 
 	// ── 一张工单 /hotline/[ticketId]
 	'hl.ticket.back': '← 热线工作台',

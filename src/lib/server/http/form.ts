@@ -26,6 +26,7 @@ export type { Refusal };
 
 const HIDDEN = new WeakSet<z.ZodType>();
 const LIST = new WeakSet<z.ZodType>();
+const ALL = new WeakSet<z.ZodType>();
 const SECRET = new WeakSet<z.ZodType>();
 const FILES = new WeakSet<z.ZodType>();
 const tag = <S extends z.ZodType>(set: WeakSet<z.ZodType>, s: S): S => (set.add(s), s);
@@ -36,6 +37,8 @@ export const field = {
 	hidden: <S extends z.ZodType>(s: S) => tag(HIDDEN, s),
 	/** A repeated field (`roles=a&roles=b`, a multiple select): the list of its non-blank values. */
 	list: <S extends z.ZodType>(item: S) => tag(LIST, z.array(item)),
+	/** A column of a table of inputs (`name=a&name=&name=c`): every value, blanks too, so columns stay paired. */
+	column: () => tag(ALL, z.array(z.string().transform((v) => v.trim()))),
 	/** Never echoed back (passwords). */
 	secret: <S extends z.ZodType>(s: S) => tag(SECRET, s),
 	/** A checkbox (true when sent) or a hidden 1/0. */
@@ -66,7 +69,7 @@ export class Refused extends Error {
 const unwrap = (s: z.ZodType): z.ZodType => {
 	let cur = s;
 	for (let i = 0; i < 8; i++) {
-		if (HIDDEN.has(cur) || LIST.has(cur) || SECRET.has(cur) || FILES.has(cur)) return cur;
+		if (HIDDEN.has(cur) || LIST.has(cur) || ALL.has(cur) || SECRET.has(cur) || FILES.has(cur)) return cur;
 		const def = (cur as unknown as { _zod: { def: { innerType?: z.ZodType; in?: z.ZodType } } })._zod.def;
 		const next = def.innerType ?? def.in;
 		if (!next) return cur;
@@ -79,6 +82,7 @@ const is = (set: WeakSet<z.ZodType>, s: z.ZodType) => set.has(s) || set.has(unwr
 /** The value a form sends for a field of this shape. */
 function valueOf(form: FormData, key: string, s: z.ZodType): unknown {
 	if (is(FILES, s)) return form.getAll(key).filter((v): v is File => v instanceof File && v.size > 0);
+	if (is(ALL, s)) return form.getAll(key).map((v) => (typeof v === 'string' ? v : ''));
 	if (is(LIST, s))
 		return form
 			.getAll(key)
