@@ -66,18 +66,16 @@ export class Refused extends Error {
 	}
 }
 
-const unwrap = (s: z.ZodType): z.ZodType => {
-	let cur = s;
-	for (let i = 0; i < 8; i++) {
-		if (HIDDEN.has(cur) || LIST.has(cur) || ALL.has(cur) || SECRET.has(cur) || FILES.has(cur)) return cur;
-		const def = (cur as unknown as { _zod: { def: { innerType?: z.ZodType; in?: z.ZodType } } })._zod.def;
-		const next = def.innerType ?? def.in;
-		if (!next) return cur;
-		cur = next;
+/** A shape and the shapes it wraps (optional, default, pipe): where tags and labels may sit. */
+function* layers(s: z.ZodType): Generator<z.ZodType> {
+	let cur: z.ZodType | undefined = s;
+	for (let i = 0; cur && i < 8; i++) {
+		yield cur;
+		const def: { innerType?: z.ZodType; in?: z.ZodType } = (cur as unknown as { _zod: { def: { innerType?: z.ZodType; in?: z.ZodType } } })._zod.def;
+		cur = def.innerType ?? def.in;
 	}
-	return cur;
-};
-const is = (set: WeakSet<z.ZodType>, s: z.ZodType) => set.has(s) || set.has(unwrap(s));
+}
+const is = (set: WeakSet<z.ZodType>, s: z.ZodType) => [...layers(s)].some((l) => set.has(l));
 
 /** The value a form sends for a field of this shape. */
 function valueOf(form: FormData, key: string, s: z.ZodType): unknown {
@@ -94,7 +92,7 @@ function valueOf(form: FormData, key: string, s: z.ZodType): unknown {
 
 /** The field's label (`.describe('hl.field.summary')`) to name it in its problem. */
 const labelOf = (s: z.ZodType): MessageKey | null => {
-	const d = s.description ?? unwrap(s).description;
+	const d = [...layers(s)].map((l) => l.description).find(Boolean);
 	return d && isMessageKey(d) ? d : null;
 };
 
