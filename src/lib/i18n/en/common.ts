@@ -9,7 +9,6 @@ export const common: Record<keyof typeof zh, string> = {
 	'shell.reports': 'Reports',
 	'shell.admin': 'Administration',
 	'shell.terminal': 'Window terminal',
-	'shell.account': 'My account',
 	'shell.logout': 'Sign out',
 	'shell.lang': '中文',
 	'shell.menu': 'Menu',
@@ -25,7 +24,6 @@ export const common: Record<keyof typeof zh, string> = {
 	'common.cancel': 'Cancel',
 	'common.filter': 'Filter',
 	'common.clear': 'Clear',
-	'common.all': 'all',
 	'common.none': 'none',
 	'common.copy': 'Copy',
 	'common.copied': 'Copied',
@@ -45,7 +43,6 @@ export const common: Record<keyof typeof zh, string> = {
 	'form.day': 'expected a date YYYY-MM-DD',
 	'form.month': 'expected a month YYYY-MM',
 	'form.oneOf': 'expected one of {values}',
-	'form.chooseOne': 'choose one',
 	'form.invalid': 'invalid ({detail})',
 	'form.fieldProblem': '{field}: {problem}',
 	worded: '{en}'

@@ -23,7 +23,6 @@ export const reports: Record<keyof typeof zh, string> = {
 	'bulletins.reason': 'Reason',
 	'bulletins.none': 'Nothing published yet.',
 	'bulletins.write': 'Write and publish',
-	'bulletins.view': 'View',
 
 	// ── 部门得分 /reports/scores
 	'scores.title': 'Department scores',
@@ -41,7 +40,6 @@ export const reports: Record<keyof typeof zh, string> = {
 	'scores.total': 'Total',
 	'scores.leftOut': 'The review itself already costs its points, so these cards are not deducted again (a scoring rule).',
 	'scores.none': 'No departments.',
-	'scores.rules': 'Scoring rules',
 	'scores.old': 'Figures from the rollup table (older than the months kept in memory).',
 
 	// ── 区域指标 /reports/indicators
@@ -69,12 +67,8 @@ export const reports: Record<keyof typeof zh, string> = {
 	'indicators.defaultPeriod': 'Period (when the file has no period column)',
 	'indicators.file': 'CSV file',
 	'indicators.previewBtn': 'Upload and preview',
-	'indicators.previewTitle': 'Preview: {file} ({encoding})',
 	'indicators.summary': '{new} new, {changed} changed, {unchanged} unchanged; {invalid} lines with errors.',
 	'indicators.invalidRows': 'Rows with errors (not sent)',
-	'indicators.line': 'Line',
-	'indicators.field': 'Field',
-	'indicators.problem': 'Problem',
 	'indicators.rows': 'Values to send',
 	'indicators.status': 'Status',
 	'indicators.statusNew': 'new',
@@ -85,6 +79,9 @@ export const reports: Record<keyof typeof zh, string> = {
 	'indicators.applied': 'Sent {accepted} values ({duplicates} duplicates); {invalid} lines with errors were left out.',
 	'indicators.rejected': 'Rejected: {n}',
 	'indicators.readOnly': 'Only administrators enter indicator values.',
+	'indicators.errNoFile': 'file: choose a CSV file',
+	'indicators.errTooLarge': 'file: too large ({size} bytes, at most {max})',
+	'indicators.errNonce': 'nonce: upload the file again',
 
 	// ── 一个月的通报 /reports/bulletin/[month]
 	'bulletin.title': 'Operations bulletin, {month}',
@@ -115,6 +112,15 @@ export const reports: Record<keyof typeof zh, string> = {
 	'bulletin.current': 'Current figures (draft)',
 	'bulletin.none': 'Not published yet.',
 	'bulletin.by': 'by {by}, {at}',
+	'bulletin.confirmPublish': 'Publish version {v}? A published version is final and cannot be withdrawn; a correction is a new version with a reason.',
+	'bulletin.errProblems': 'write 存在问题 before publishing',
+	'bulletin.errPlans': 'write 下步工作安排 before publishing',
+	'bulletin.errReason': 'version {v} replaces version {was}: say why',
+	'bulletin.errReasonLong': 'at most {max} characters',
+	'bulletin.leaderOnly': 'only a leader (中心领导) writes and publishes bulletins',
+	'bulletin.section.intro': 'intro',
+	'bulletin.section.problems': 'problems',
+	'bulletin.section.plans': 'plans',
 
 	// ── 通报正文 BulletinDocument
 	'doc.masthead': 'Service Center Operations Bulletin',

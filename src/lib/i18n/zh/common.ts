@@ -8,7 +8,6 @@ export const common = {
 	'shell.reports': '报表',
 	'shell.admin': '系统管理',
 	'shell.terminal': '窗口终端',
-	'shell.account': '我的账户',
 	'shell.logout': '退出登录',
 	'shell.lang': 'English',
 	'shell.menu': '菜单',
@@ -26,7 +25,6 @@ export const common = {
 	'common.cancel': '取消',
 	'common.filter': '筛选',
 	'common.clear': '清除条件',
-	'common.all': '全部',
 	'common.none': '无',
 	'common.copy': '复制',
 	'common.copied': '已复制',
@@ -48,7 +46,6 @@ export const common = {
 	'form.day': '应为日期（年-月-日）',
 	'form.month': '应为月份（年-月）',
 	'form.oneOf': '应为以下之一：{values}',
-	'form.chooseOne': '请选择一项',
 	'form.invalid': '填写有误（{detail}）',
 	'form.fieldProblem': '{field}：{problem}',
 	/** Text a service or the domain already worded in both languages (the one key whose languages differ in parameters). */

@@ -21,7 +21,6 @@ export const reports = {
 	'bulletins.reason': '修订原因',
 	'bulletins.none': '尚未发布通报。',
 	'bulletins.write': '撰写并发布',
-	'bulletins.view': '查看',
 
 	// ── 部门得分 /reports/scores
 	'scores.title': '部门得分',
@@ -39,7 +38,6 @@ export const reports = {
 	'scores.total': '合计',
 	'scores.leftOut': '差评本身已按“差评”扣分，此类黄牌不再重复扣分（评分规则可改）。',
 	'scores.none': '没有部门。',
-	'scores.rules': '评分规则',
 	'scores.old': '本月数据取自汇总表（已超过内存保留期）。',
 
 	// ── 区域指标 /reports/indicators
@@ -67,12 +65,8 @@ export const reports = {
 	'indicators.defaultPeriod': '期间（文件无期间列时）',
 	'indicators.file': 'CSV 文件',
 	'indicators.previewBtn': '上传并预览',
-	'indicators.previewTitle': '预览：{file}（{encoding}）',
 	'indicators.summary': '新增 {new} 项，修改 {changed} 项，不变 {unchanged} 项；{invalid} 行有错误。',
 	'indicators.invalidRows': '有错误的行（不会报送）',
-	'indicators.line': '行号',
-	'indicators.field': '字段',
-	'indicators.problem': '问题',
 	'indicators.rows': '将报送的数据',
 	'indicators.status': '状态',
 	'indicators.statusNew': '新增',
@@ -83,6 +77,9 @@ export const reports = {
 	'indicators.applied': '已报送 {accepted} 项（重复 {duplicates} 项）；{invalid} 行有错误，未报送。',
 	'indicators.rejected': '被拒绝：{n} 项',
 	'indicators.readOnly': '只有系统管理员可以录入指标。',
+	'indicators.errNoFile': 'CSV 文件：请选择文件',
+	'indicators.errTooLarge': 'CSV 文件：文件过大（{size} 字节，最多 {max} 字节）',
+	'indicators.errNonce': '请重新上传文件',
 
 	// ── 一个月的通报 /reports/bulletin/[month]
 	'bulletin.title': '{month}运行情况通报',
@@ -113,6 +110,15 @@ export const reports = {
 	'bulletin.current': '当前数据（草稿）',
 	'bulletin.none': '尚未发布。',
 	'bulletin.by': '{by} 发布于 {at}',
+	'bulletin.confirmPublish': '确定发布第 {v} 版？发布即定稿，不能撤回；之后只能说明原因发布新版本。',
+	'bulletin.errProblems': '请先撰写“存在问题”再发布',
+	'bulletin.errPlans': '请先撰写“下步工作安排”再发布',
+	'bulletin.errReason': '第 {v} 版将替换第 {was} 版：请填写修订原因',
+	'bulletin.errReasonLong': '修订原因最多 {max} 个字',
+	'bulletin.leaderOnly': '只有中心领导可以撰写和发布通报',
+	'bulletin.section.intro': '导语',
+	'bulletin.section.problems': '存在问题',
+	'bulletin.section.plans': '下步工作安排',
 
 	// ── 通报正文 BulletinDocument
 	'doc.masthead': '政务服务运行情况通报',

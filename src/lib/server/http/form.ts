@@ -16,6 +16,7 @@
 import { error, fail, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Refusal } from '../../console/form';
+import type { Role } from '../../domain/roles';
 import { isMessageKey, type Message, type MessageKey } from '../../i18n';
 import { auditRequest } from '../audit';
 import { NotInScope } from '../auth/reach';
@@ -146,6 +147,15 @@ export async function refusal(event: RequestEvent, form: string, err: unknown, v
 
 /** A refusal built by the route itself (a rule of the form, not of a use case). */
 export const refuse = (form: string, errors: Record<string, Message>, values: Record<string, unknown> = {}, status = 400) => fail(status, { form, errors, values } satisfies Refusal);
+
+/**
+ * An action only some roles take on a page more may read (a leader publishes, an admin enters
+ * indicators): anyone else gets 403 in the one shape, before the form is read.
+ */
+export const onlyFor =
+	<R>(roles: readonly Role[], form: string, key: MessageKey, action: (event: RequestEvent) => Promise<R>) =>
+	(event: RequestEvent) =>
+		event.locals.user?.roles.some((r) => roles.includes(r)) ? action(event) : refuse(form, { '': { key } }, {}, 403);
 
 /**
  * A form action: read the form with `shape`, run the use case with what it parsed, and answer
