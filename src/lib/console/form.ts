@@ -4,6 +4,7 @@
  * with `refusalOf`, marks fields with `invalid`, refills them from `values` and shows the
  * problems with <FormErrors>.
  */
+import type { SubmitFunction } from '@sveltejs/kit';
 import type { Message } from '$lib/i18n';
 
 export interface Refusal {
@@ -29,3 +30,17 @@ export function entered(r: Refusal | null | undefined, field: string): string {
 	const v = r?.values[field];
 	return v == null ? '' : Array.isArray(v) ? v.join(',') : String(v);
 }
+
+/**
+ * An enhance callback for a form that says it is being sent: `busy(true)` until the answer is in
+ * (buttons disabled, the page not refreshed under it), then `busy(false)`; what was typed stays.
+ */
+export const whileSending =
+	(busy: (sending: boolean) => void): SubmitFunction =>
+	() => {
+		busy(true);
+		return async ({ update }) => {
+			await update({ reset: false });
+			busy(false);
+		};
+	};
