@@ -35,6 +35,20 @@ describe('i18n', () => {
 		expect(seen.size).toBe(Object.keys(zh).length);
 	});
 
+	it('keeps the wall to its own strings: its pages and components import $lib/i18n/wall, not every area', () => {
+		const offenders: string[] = [];
+		const walk = (dir: string) => {
+			for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+				const p = path.join(dir, e.name);
+				if (e.isDirectory()) walk(p);
+				else if (/\.(ts|svelte)$/.test(e.name) && /from '\$lib\/i18n'/.test(fs.readFileSync(p, 'utf8'))) offenders.push(p);
+			}
+		};
+		walk(path.resolve('src/lib/wall'));
+		walk(path.resolve('src/routes/wall'));
+		expect(offenders).toEqual([]);
+	});
+
 	it('fills parameters and picks the language', () => {
 		expect(translator('zh')('banner.stale', { time: '10:32:05' })).toBe('数据中断 · 数据截至 10:32:05');
 		expect(translator('en')('banner.stale', { time: '10:32:05' })).toBe('Data feed lost · data as of 10:32:05');

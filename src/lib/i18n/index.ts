@@ -9,43 +9,19 @@
  * 'hl.field.summary' }, problem: { key: 'form.required' } })` → `诉求内容：不能为空`.
  */
 import type { CARD_REASONS, INDICATORS } from '$lib/domain/catalog';
+import { translators, type Lang, type Message as AnyMessage, type Params as AnyParams, type T as AnyT } from './core';
 import { en } from './en';
 import { zh } from './zh';
 
+export { parseLang, type Lang } from './core';
 export type MessageKey = keyof typeof zh;
 export type Messages = Record<MessageKey, string>;
-export type Lang = 'zh' | 'en';
-/** A message to be worded in the reader's language: a key and its parameters. */
-export interface Message {
-	key: MessageKey;
-	params?: Params;
-}
-export type Params = Record<string, string | number | Message>;
-/** A translator knows its language, for labels kept outside the message tables (rule names). */
-export type T = ((key: MessageKey, params?: Params) => string) & { readonly lang: Lang; say(message: Message): string };
+export type Message = AnyMessage<MessageKey>;
+export type Params = AnyParams<MessageKey>;
+export type T = AnyT<MessageKey>;
 
-const MESSAGES: Record<Lang, Messages> = { zh, en };
-
-export function parseLang(value: string | null | undefined): Lang {
-	return value === 'en' ? 'en' : 'zh';
-}
-
-const translators: Partial<Record<Lang, T>> = {};
-
-export function translator(lang: Lang): T {
-	const cached = translators[lang];
-	if (cached) return cached;
-	const messages = MESSAGES[lang];
-	const t = (key: MessageKey, params?: Params): string => {
-		const s = messages[key] ?? zh[key] ?? key;
-		if (!params) return s;
-		return s.replace(/\{(\w+)\}/g, (m, name: string) => {
-			const v = params[name];
-			return v === undefined ? m : typeof v === 'object' ? t(v.key, v.params) : String(v);
-		});
-	};
-	return (translators[lang] = Object.assign(t, { lang, say: (m: Message) => t(m.key, m.params) }));
-}
+/** The translator of every area (the console, the server's error texts, the bulletin). */
+export const translator: (lang: Lang) => T = translators<MessageKey>({ zh, en });
 
 /** Is this a key of the dictionaries (for keys built at run time: `hl.status.${s}`)? */
 export const isMessageKey = (key: string): key is MessageKey => key in zh;
