@@ -78,7 +78,11 @@ test('a leader writes 存在问题, publishes the bulletin and sees the version;
 	await page.screenshot({ path: `${SHOTS}/reports-bulletin-print.png`, fullPage: true });
 	await page.emulateMedia({ media: 'screen' });
 
-	// Publish: version 1, frozen, listed; the text is in the document.
+	// Publish: asked first (it cannot be undone), then version 1, frozen, listed; the text is in the document.
+	page.once('dialog', (d) => {
+		expect(d.message()).toContain('确定发布第 1 版');
+		void d.accept();
+	});
 	await page.getByTestId('publish').click();
 	await expect(page).toHaveURL(new RegExp(`/reports/bulletin/${MONTH}\\?v=1&published=1$`));
 	await expect(page.getByTestId('published-notice')).toHaveText('已发布第 1 版。');

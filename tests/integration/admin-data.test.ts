@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import * as devalue from 'devalue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, createUser, cst, freshPostgres, provisioned, startServer, StreamClient, until, WebSession, type TestServer } from './harness';
+import { BACKENDS, createUser, cst, freshPostgres, problem, provisioned, startServer, StreamClient, until, WebSession, type TestServer } from './harness';
 
 type ActionResult = { type: 'success' | 'failure' | 'redirect' | 'error'; status: number; data: any };
 
@@ -80,7 +80,8 @@ describe.each(BACKENDS)('admin data pages on %s', (backend) => {
 	it('keys: creates a key shown once, refuses bad input by field, revokes; each audited without the secret', async () => {
 		let res = await act('/admin/keys?/createKey', { name: '', types: ['queue.*'], moreTypes: 'queue.bogus!' });
 		expect(res.type).toBe('failure');
-		expect(res.data.errors).toEqual({ name: { key: 'errRequired' }, types: { key: 'errType', params: { value: 'queue.bogus!' } } });
+		expect(res.data).toMatchObject({ form: 'createKey', errors: { name: { key: 'keys.errRequired' }, types: { key: 'keys.errType', params: { value: 'queue.bogus!' } } } });
+		expect(problem(res.data, 'types', 'zh')).toBe('事件类型：“queue.bogus!”不是事件类型或前缀（如 queue.*、hotline.ticket_created、org、*）');
 		expect(res.data.values.types).toEqual(['queue.*']);
 
 		res = await act('/admin/keys?/createKey', { name: 'hall-queue', types: ['queue.*', 'window.*'], moreTypes: 'hotline.ticket_created' });
@@ -101,19 +102,19 @@ describe.each(BACKENDS)('admin data pages on %s', (backend) => {
 		expect(JSON.stringify(created)).not.toContain(secret);
 
 		res = await act('/admin/keys?/createKey', { name: 'hall-queue', types: ['queue.*'] });
-		expect(res.data.errors.name).toEqual({ key: 'errKeyTaken', params: { value: 'hall-queue' } });
+		expect(res.data.errors.name).toEqual({ key: 'keys.errKeyTaken', params: { value: 'hall-queue' } });
 
 		res = await act('/admin/keys?/revokeKey', { name: 'hall-queue' });
 		expect(res.data.revoked).toEqual({ kind: 'key', name: 'hall-queue' });
 		expect((await server.post('/api/v1/events', event('k-2', 'queue.ticket_issued', { centerCode: 'HC1', ticketNo: 'K2' }), secret)).status).toBe(401);
 		expect((await audits('ingest_key.revoke'))[0]).toMatchObject({ target: 'hall-queue', detail: { before: 'active', after: 'revoked' } });
 		res = await act('/admin/keys?/revokeKey', { name: 'hall-queue' });
-		expect(res.data.errors.name.key).toBe('errNoActiveKey');
+		expect(res.data.errors.name.key).toBe('keys.errNoActiveKey');
 	});
 
 	it('tokens: creates a scoped token shown once, refuses an unknown scope, revokes; audited', async () => {
 		let res = await act('/admin/keys?/createToken', { name: 'east-wall', scope: 'center:NOPE' });
-		expect(res.data.errors.scope).toEqual({ key: 'errCenter', params: { value: 'NOPE' } });
+		expect(res.data.errors.scope).toEqual({ key: 'keys.errCenter', params: { value: 'NOPE' } });
 		res = await act('/admin/keys?/createToken', { name: 'east-wall', scope: 'center:HC2' });
 		const token: string = res.data.created.secret;
 		expect(token).toMatch(/^hwd_/);
@@ -151,7 +152,7 @@ describe.each(BACKENDS)('admin data pages on %s', (backend) => {
 			expect((await audits('walls.reload'))[0].target).toBe('all');
 
 			r = await act('/admin/walls?/reload', { name: 'nobody' });
-			expect(r.data.errors.name).toEqual({ key: 'errNotConnected', params: { value: 'nobody' } });
+			expect(r.data.errors.name).toEqual({ key: 'walls.errNotConnected', params: { value: 'nobody' } });
 		} finally {
 			wall.close();
 			other.close();
@@ -183,7 +184,7 @@ describe.each(BACKENDS)('admin data pages on %s', (backend) => {
 
 		// Fix: invalid JSON and an invalid event are refused with the reason; the text is kept.
 		let r = await act('/admin/quarantine?/fix', { id: String(q1.id), body: '{"id": ' });
-		expect(r.data.errors.body.key).toBe('errBody');
+		expect(r.data.errors.body.key).toBe('quarantine.errBody');
 		expect(r.data.errors.body.params.detail).toMatch(/^body: not valid JSON/);
 		expect(r.data.values.body).toBe('{"id": ');
 		const edited = JSON.parse(q1.body);
@@ -202,7 +203,7 @@ describe.each(BACKENDS)('admin data pages on %s', (backend) => {
 		expect(r.data.replayed).toMatchObject({ replayed: 1, accepted: 1, duplicates: 0, stillRejected: [] });
 		expect((await audits('quarantine.replay'))[0]).toMatchObject({ target: String(q1.id), detail: { accepted: 1 } });
 		r = await act('/admin/quarantine?/replay', {});
-		expect(r.data.errors.id.key).toBe('errNoneSelected');
+		expect(r.data.errors.id.key).toBe('quarantine.errNoneSelected');
 
 		// Replay all: the two unknown windows stay, with their reasons.
 		r = await act('/admin/quarantine?/replayAll', {});
@@ -213,7 +214,7 @@ describe.each(BACKENDS)('admin data pages on %s', (backend) => {
 		data = await pageData('/admin/quarantine');
 		const ids = data.items.map((i: any) => String(i.id));
 		r = await act('/admin/quarantine?/discard', { id: ids, reason: ' ' });
-		expect(r.data.errors.reason.key).toBe('errReasonRequired');
+		expect(problem(r.data, 'reason', 'zh')).toBe('丢弃原因：必填');
 		r = await act('/admin/quarantine?/discard', { id: ids, reason: '测试数据' });
 		expect(r.data.discarded).toEqual({ count: 2, notOpen: 0 });
 		expect((await audits('quarantine.discard'))[0]).toMatchObject({ detail: { reason: '测试数据', discarded: 2 } });
@@ -223,7 +224,7 @@ describe.each(BACKENDS)('admin data pages on %s', (backend) => {
 	it('org: edits one item (audited before/after, live at once) and refuses bad fields by name', async () => {
 		let r = await act('/admin/org?/save', { kind: 'windows', isNew: '0', originalCode: 'W01', code: 'W01', name: '01号综合窗口', centerCode: 'HC1', departmentCode: 'NOPE' });
 		expect(r.data.errors.departmentCode.params.en).toBe('departmentCode: unknown department "NOPE"');
-		expect(r.data.values.values.name).toBe('01号综合窗口');
+		expect(r.data.values.name).toBe('01号综合窗口');
 		r = await act('/admin/org?/save', { kind: 'windows', isNew: '0', originalCode: 'W01', code: 'W01', name: '01号综合窗口', centerCode: 'HC1', departmentCode: 'GAJ' });
 		expect(r.data.saved).toEqual({ kind: 'windows', code: 'W01', created: false, changed: 2 });
 		const w01 = (await pageData('/admin/org?kind=windows')).items.find((w: any) => w.code === 'W01');
@@ -267,7 +268,7 @@ describe.each(BACKENDS)('admin data pages on %s', (backend) => {
 		r = await upload('/admin/org?/preview', { kind: 'windows' }, { name: 'bad.csv', bytes: new TextEncoder().encode('code,name,colour\nW9,x,red\n') });
 		expect(r.data.preview.fileErrors.map((e: any) => e.message)).toContain('column "colour" is not a field of windows (expected code, name, centerCode, departmentCode)');
 		r = await upload('/admin/org?/preview', { kind: 'windows' }, { name: 'empty.csv', bytes: new Uint8Array() });
-		expect(r.data.errors.file.key).toBe('errNoFile');
+		expect(r.data.errors.file.key).toBe('org.errNoFile');
 	});
 });
 

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as devalueParse } from 'devalue';
 import { previousMonth } from '../../src/lib/domain/time';
-import { BACKENDS, createUser, freshPostgres, provisioned, sleep, startServer, testPassword, until, WebSession, type TestServer } from './harness';
+import { BACKENDS, createUser, freshPostgres, provisioned, sleep, startServer, testPassword, until, WebSession, type TestServer, problem } from './harness';
 
 /** This month in Shanghai, and the bulletin's month (the one before). */
 const NOW_MONTH = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
@@ -183,7 +183,7 @@ describe.each(BACKENDS)('monthly bulletin on %s', (backend) => {
 		expect(one.data).toMatchObject({ accepted: 1, entered: { regionCode: 'D1', period: M2, indicator: 'self_service_rate', value: 30 } });
 		const bad = await admin.action('/reports/indicators?/enter', { regionCode: 'D1', period: '2026-13', indicator: 'online_entry_rate', value: '30' });
 		expect(bad.status).toBe(400);
-		expect(bad.data.problems[0].message).toBe('period: expected a month YYYY-MM, found "2026-13"');
+		expect(problem(bad.data, 'period')).toBe('period: expected a month YYYY-MM, found "2026-13"');
 		expect((await leader.action('/reports/indicators?/enter', { regionCode: 'D1', period: M, indicator: 'online_entry_rate', value: '1' })).status).toBe(403);
 		// The ranking page: ties share rank 2, the change against the previous period.
 		const html = await (await leader.get(`/reports/indicators?period=${M}`)).text();
@@ -326,7 +326,8 @@ describe.each(BACKENDS)('monthly bulletin on %s', (backend) => {
 		const page = `/reports/bulletin/${M}`;
 		// Not without 存在问题 and 下步工作安排.
 		let r = await actionResult(await leader.form(`${page}?/publish`, { intro: '', problems: '', plans: '' }, { enhanced: true }));
-		expect(r).toMatchObject({ type: 'failure', status: 400, data: { field: 'problems' } });
+		expect(r).toMatchObject({ type: 'failure', status: 400, data: { form: 'publish', errors: { problems: { key: 'bulletin.errProblems' } } } });
+		expect(problem(r.data, 'problems', 'zh')).toBe('请先撰写“存在问题”再发布');
 		// Admins read but do not write.
 		r = await actionResult(await admin.form(`${page}?/saveDraft`, { intro: '', problems: 'x', plans: 'y' }, { enhanced: true }));
 		expect(r.status).toBe(403);
@@ -359,7 +360,7 @@ describe.each(BACKENDS)('monthly bulletin on %s', (backend) => {
 
 		// Version 2: a reason is required; then it carries the new figures, and version 1 stays as it was.
 		r = await actionResult(await leader.form(`${page}?/publish`, texts, { enhanced: true }));
-		expect(r).toMatchObject({ type: 'failure', status: 400, data: { field: 'reason' } });
+		expect(r).toMatchObject({ type: 'failure', status: 400, data: { form: 'publish', errors: { reason: { key: 'bulletin.errReason' } } } });
 		r = await actionResult(await leader.form(`${page}?/publish`, { ...texts, reason: '补录27日办件' }, { enhanced: true }));
 		expect(r).toMatchObject({ type: 'redirect', location: `/reports/bulletin/${M}?v=2&published=1` });
 		const v2 = await workbook(await leader.get(`/reports/bulletin/${M}/xlsx?v=2`));

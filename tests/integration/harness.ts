@@ -12,6 +12,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { parse as devalueParse } from 'devalue';
 import WebSocket from 'ws';
+import { translator, type Lang } from '../../src/lib/i18n';
 
 export const ROOT = process.cwd();
 
@@ -394,4 +395,13 @@ export class WebSession {
 	signIn(username: string, password: string): Promise<Response> {
 		return this.form('/login', { username, password });
 	}
+}
+
+/**
+ * A refused form's problem for `field` (the one shape: `{ form, errors: { field: { key, params } }, values }`)
+ * as the page shows it, in `lang` (English by default).
+ */
+export function problem(data: any, field: string, lang: Lang = 'en'): string | undefined {
+	const m = data?.errors?.[field];
+	return m ? translator(lang).say(m) : undefined;
 }

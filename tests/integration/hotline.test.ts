@@ -13,7 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../../src/lib/domain/calendar';
 import { monthRange } from '../../src/lib/domain/hotline-figures';
 import { monthKey } from '../../src/lib/domain/time';
-import { BACKENDS, createUser, cst, freshPostgres, provisioned, until, WebSession, type TestServer, startServer } from './harness';
+import { BACKENDS, createUser, cst, freshPostgres, problem, provisioned, until, WebSession, type TestServer, startServer } from './harness';
+
+/** A refused hotline action in the form layer's one shape: its field, the desk's problem code and the English text. */
+function refused(r: { data: any }): { field: string; code: string; error: string } {
+	const [field, m] = Object.entries(r.data.errors as Record<string, any>)[0];
+	return { field, code: String(m.params?.problem?.key ?? '').replace('hl.problem.', ''), error: problem(r.data, field)! };
+}
 
 const cal = new WorkingCalendar();
 const TZ = 'Asia/Shanghai';
@@ -77,11 +83,11 @@ describe.each(BACKENDS)('hotline console on %s', (backend) => {
 		// Intake refused with the field named, nothing stored.
 		let r = await op.action('/hotline/act?/intake', { callerPhone: PHONE, channel: 'phone', category: '城市管理', summary: '   ', regionCode: 'D1' });
 		expect(r.type).toBe('failure');
-		expect(r.data).toMatchObject({ field: 'summary', error: 'Summary: must not be empty' });
+		expect(refused(r)).toMatchObject({ field: 'summary', error: 'Summary: must not be empty' });
 		r = await op.action('/hotline/act?/intake', { callerPhone: '', channel: 'phone', category: '城市管理', summary: 'x', regionCode: 'D1' });
-		expect(r.data).toMatchObject({ field: 'callerPhone', code: 'phoneRequired' });
+		expect(refused(r)).toMatchObject({ field: 'callerPhone', code: 'phoneRequired' });
 		r = await op.action('/hotline/act?/intake', { callerPhone: PHONE, channel: 'phone', category: '没有', summary: 'x', regionCode: 'D1' });
-		expect(r.data.error).toBe('Category: unknown category "没有"');
+		expect(refused(r).error).toBe('Category: unknown category "没有"');
 
 		r = await op.action('/hotline/act?/intake', { callerPhone: PHONE, channel: 'phone', category: '城市管理', summary: '幸福家园小区路灯损坏', regionCode: 'D1', nonce: 'n-intake-0001' });
 		expect(r.type, JSON.stringify(r.data)).toBe('success');
@@ -98,9 +104,9 @@ describe.each(BACKENDS)('hotline console on %s', (backend) => {
 
 		// Reply before dispatch: refused, naming why.
 		r = await op.action('/hotline/act?/reply', { ticketId, reply: '已修复' });
-		expect(r.data).toMatchObject({ field: 'ticketId', code: 'notDispatched' });
+		expect(refused(r)).toMatchObject({ field: 'ticketId', code: 'notDispatched' });
 		r = await op.action('/hotline/act?/dispatch', { ticketId, departmentCode: 'NOPE' });
-		expect(r.data).toMatchObject({ field: 'departmentCode', code: 'unknownDepartment' });
+		expect(refused(r)).toMatchObject({ field: 'departmentCode', code: 'unknownDepartment' });
 		const before = Date.now();
 		r = await op.action('/hotline/act?/dispatch', { ticketId, departmentCode: 'GSJ' });
 		const after = Date.now();
@@ -114,15 +120,15 @@ describe.each(BACKENDS)('hotline console on %s', (backend) => {
 		expect(html).toContain('市工商局');
 
 		r = await op.action('/hotline/act?/reply', { ticketId, reply: '' });
-		expect(r.data).toMatchObject({ field: 'reply', error: 'Reply: must not be empty' });
+		expect(refused(r)).toMatchObject({ field: 'reply', error: 'Reply: must not be empty' });
 		r = await op.action('/hotline/act?/reply', { ticketId, reply: '已安排维修，路灯已修复' });
 		expect(r.type).toBe('success');
 		r = await op.action('/hotline/act?/callback', { ticketId, reached: '1', satisfaction: 'satisfied' });
-		expect(r.data).toMatchObject({ field: 'ticketId', code: 'notClosed' });
+		expect(refused(r)).toMatchObject({ field: 'ticketId', code: 'notClosed' });
 		r = await op.action('/hotline/act?/close', { ticketId });
 		expect(r.type).toBe('success');
 		r = await op.action('/hotline/act?/callback', { ticketId, reached: '1' });
-		expect(r.data).toMatchObject({ field: 'satisfaction', code: 'chooseOne' });
+		expect(refused(r)).toMatchObject({ field: 'satisfaction', code: 'chooseOne' });
 		r = await op.action('/hotline/act?/callback', { ticketId, reached: '1', satisfaction: 'satisfied' });
 		expect(r.type).toBe('success');
 
@@ -164,12 +170,12 @@ describe.each(BACKENDS)('hotline console on %s', (backend) => {
 
 	it('reopens a closed ticket with a reason and supervises it with a level', async () => {
 		let r = await op.action('/hotline/act?/reopen', { ticketId, reason: '' });
-		expect(r.data).toMatchObject({ field: 'reason', error: 'Reason: must not be empty' });
+		expect(refused(r)).toMatchObject({ field: 'reason', error: 'Reason: must not be empty' });
 		r = await op.action('/hotline/act?/reopen', { ticketId, reason: '市民反映路灯仍不亮' });
 		expect(r.type).toBe('success');
 		expect(await figures(op)).toMatchObject({ closed: '0', closureRate: '0.0%', callbackRate: '—' });
 		r = await op.action('/hotline/act?/supervise', { ticketId, level: '7', note: 'x' });
-		expect(r.data).toMatchObject({ field: 'level', code: 'badLevel' });
+		expect(refused(r)).toMatchObject({ field: 'level', code: 'badLevel' });
 		r = await op.action('/hotline/act?/supervise', { ticketId, level: '3', note: '群众反映强烈，请加快办理' });
 		expect(r.type).toBe('success');
 		const list = await (await op.get('/hotline?supervised=1')).text();
@@ -225,7 +231,7 @@ describe.each(BACKENDS)('hotline console on %s', (backend) => {
 	it('lets an admin change the time limits (audited); the next dispatch uses them', async () => {
 		let r = await admin.action('/hotline/limits?/save', { name: ['城市管理', '新类别', ''], days: ['2', '0', ''], defaultDays: '4' });
 		expect(r.type).toBe('failure');
-		expect(r.data).toMatchObject({ field: 'limits.新类别', code: 'badDays' });
+		expect(refused(r)).toMatchObject({ field: 'limits.新类别', code: 'badDays' });
 		r = await admin.action('/hotline/limits?/save', { name: ['城市管理', '供暖', ''], days: ['2', '3', ''], defaultDays: '4' });
 		expect(r.type, JSON.stringify(r.data)).toBe('success');
 		const audit = await (await admin.get('/admin/audit?action=hotline.limits_update')).text();
@@ -241,7 +247,7 @@ describe.each(BACKENDS)('hotline console on %s', (backend) => {
 		expect(cal.workingDaysBetween(Date.now(), due, TZ)).toBe(3);
 		// The removed category is no longer offered.
 		r = await op.action('/hotline/act?/intake', { callerPhone: PHONE, channel: 'phone', category: '交通出行', summary: 'x', regionCode: 'D1' });
-		expect(r.data).toMatchObject({ field: 'category', code: 'unknownCategory' });
+		expect(refused(r)).toMatchObject({ field: 'category', code: 'unknownCategory' });
 	});
 
 	it('pages the list by keyset, newest first, without overlaps', async () => {

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskPhone } from '../../src/lib/server/privacy';
-import { BACKENDS, createUser, cst, freshPostgres, provisioned, startServer, TEST_ORG, WebSession, type TestServer } from './harness';
+import { BACKENDS, createUser, cst, freshPostgres, problem, provisioned, startServer, TEST_ORG, WebSession, type TestServer } from './harness';
 
 describe.each(BACKENDS)('inputs on %s', (backend) => {
 	let server: TestServer;
@@ -34,13 +34,16 @@ describe.each(BACKENDS)('inputs on %s', (backend) => {
 			for (const password of [...WEAK, 'chief-harbor-lamp-7']) {
 				const r = await web.action('/setup', { username: 'chief', displayName: '主任', password, confirm: password });
 				expect(r.status, password).toBe(400);
-				expect(r.data, password).toMatchObject({ field: 'password', error: expect.stringMatching(/^password: /), zh: expect.stringMatching(/^新密码/) });
+				expect(r.data.form, password).toBe('setup');
+				expect(problem(r.data, 'password'), password).toMatch(/^password: /);
+				expect(problem(r.data, 'password', 'zh'), password).toMatch(/^新密码/);
 			}
-			expect((await web.action('/setup', { username: 'chief', password: 'aaaaaaaaaa', confirm: 'aaaaaaaaaa' })).data.zh).toMatch(/太容易被猜到/);
-			expect((await web.action('/setup', { username: 'chief', password: 'chief-harbor-lamp-7', confirm: 'chief-harbor-lamp-7' })).data).toMatchObject({
-				error: 'password: must not contain the username',
-				zh: '新密码不能包含用户名'
-			});
+			expect(problem((await web.action('/setup', { username: 'chief', password: 'aaaaaaaaaa', confirm: 'aaaaaaaaaa' })).data, 'password', 'zh')).toMatch(/太容易被猜到/);
+			const named = (await web.action('/setup', { username: 'chief', password: 'chief-harbor-lamp-7', confirm: 'chief-harbor-lamp-7' })).data;
+			expect(problem(named, 'password')).toBe('password: must not contain the username');
+			expect(problem(named, 'password', 'zh')).toBe('新密码不能包含用户名');
+			// Two passwords that differ: said in Chinese on the Chinese page.
+			expect(problem((await web.action('/setup', { username: 'chief', password: 'quiet harbor lamp 7', confirm: 'quiet harbor lamp 8' })).data, 'confirm', 'zh')).toBe('两次输入的密码不一致');
 			// Nothing was created: the page is still open, and a strong password makes the admin.
 			expect((await new WebSession(server).get('/setup')).status).toBe(200);
 			const r = await web.form('/setup', { username: 'chief', displayName: '主任', password: 'quiet harbor lamp 7', confirm: 'quiet harbor lamp 7' });
@@ -55,7 +58,8 @@ describe.each(BACKENDS)('inputs on %s', (backend) => {
 			for (const password of [...WEAK, 'LI.HUA harbor lamp']) {
 				const r = await web.action('/account?/password', { current: u.password, password, confirm: password });
 				expect(r.status, password).toBe(400);
-				expect(r.data, password).toMatchObject({ field: 'password', error: expect.stringMatching(/^password: (too easy to guess|must not contain the username)/), zh: expect.stringMatching(/^新密码/) });
+				expect(problem(r.data, 'password'), password).toMatch(/^password: (too easy to guess|must not contain the username)/);
+				expect(problem(r.data, 'password', 'zh'), password).toMatch(/^新密码/);
 			}
 			// The old password still works.
 			expect((await new WebSession(server).signIn(u.username, u.password)).status).toBe(303);

@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRuleSettings, RULE_IDS } from '../../src/lib/domain/rules';
-import { BACKENDS, createUser, cst, freshPostgres, provisioned, sleep, startServer, StreamClient, until, WebSession, type TestServer } from './harness';
+import { parse as devalueParse } from 'devalue';
+import { BACKENDS, createUser, cst, freshPostgres, problem, provisioned, sleep, startServer, StreamClient, until, WebSession, type TestServer } from './harness';
 
 /** The rules form as the page posts it: every rule on with its defaults, minus `off`, plus `over`. */
 function rulesForm(off: string[] = [], over: Record<string, string> = {}): Record<string, string> {
@@ -97,7 +98,9 @@ describe.each(BACKENDS)('card rules on %s', (backend) => {
 		const body = await r.json();
 		expect(body.type).toBe('failure');
 		expect(body.status).toBe(400);
-		expect(body.data).toContain('window_idle.idleMinutes: must be between 1 and 240, found 0');
+		const data = devalueParse(body.data);
+		expect(Object.keys(data.errors)).toEqual(['window_idle.idleMinutes']);
+		expect(problem(data, 'window_idle.idleMinutes', 'zh')).toBe('持续时间：应为 1 到 240 的整数');
 	});
 
 	it('switched off on /admin/rules (audited): later misses get no card', async () => {

@@ -9,7 +9,10 @@ import ExcelJS from 'exceljs';
 import fs from 'node:fs';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, createUser, cst, freshPostgres, provisioned, startServer, until, WebSession, type TestServer } from './harness';
+import { BACKENDS, createUser, cst, freshPostgres, problem, provisioned, startServer, type TestServer, until, WebSession } from './harness';
+
+/** A refused action's problem (the form layer's one shape names its field), as the page shows it. */
+const said = (r: { data: any }, lang: 'en' | 'zh' = 'en') => problem(r.data, Object.keys(r.data.errors)[0], lang);
 
 /** A window PC's channel: every view pushed, with arrival times. */
 class TerminalClient {
@@ -81,16 +84,16 @@ describe.each(BACKENDS)('supervision on %s', (backend) => {
 		expect(term.last).toMatchObject({ windowCode: 'W01', onDuty: false });
 		let r = await staff1.action('/terminal?/act', { action: 'call_next' });
 		expect(r.type).toBe('failure');
-		expect(r.data.error).toMatch(/^status: open the window/);
+		expect(said(r)).toMatch(/^status: open the window/);
 		r = await staff1.action('/terminal?/act', { action: 'clock_in' });
 		expect(r.type, JSON.stringify(r.data)).toBe('success');
 		expect(r.data.view.onDuty).toBe(true);
 		r = await staff1.action('/terminal?/act', { action: 'status', status: 'paused', reason: '不在列表' });
-		expect(r.data.error).toMatch(/^reason: choose one of/);
+		expect(said(r)).toMatch(/^reason: choose one of/);
 		r = await staff1.action('/terminal?/act', { action: 'status', status: 'open' });
 		expect(r.data.view.window.status).toBe('open');
 		r = await staff1.action('/terminal?/act', { action: 'call_next' });
-		expect(r.data.error).toBe('ticketNo: nobody is waiting for this window');
+		expect(said(r)).toBe('ticketNo: nobody is waiting for this window');
 		// Two tickets for the window's department from the queue machine; the older one is called.
 		const at = Date.now() - 60_000;
 		for (const [no, dt] of [['A002', 1000], ['A001', 0]] as const)
@@ -141,7 +144,7 @@ describe.each(BACKENDS)('supervision on %s', (backend) => {
 		expect(ruled).toMatchObject({ color: 'yellow', targetKind: 'staff', revoked: false });
 		// A round nobody can answer is refused with a clear reason.
 		const none = await sup.action('/supervision?/startRound', { center: 'HC2', target: 'all', respondWithinSec: '60', sample: '0' });
-		expect(none.data.error).toBe('target: nobody is on duty there now');
+		expect(said(none)).toBe('target: nobody is on duty there now');
 	}, 45_000);
 
 	it('issues a card by hand with evidence, shows it to the staff member, revokes it, and exports the month', async () => {
@@ -171,8 +174,8 @@ describe.each(BACKENDS)('supervision on %s', (backend) => {
 		expect((await (await sup.multipart('/supervision?/issueCard', bad)).json()).type).toBe('failure');
 		// Revoke: a reason is required; then the tally drops.
 		let rv = await sup.action('/supervision?/revokeCard', { cardId, reason: '' });
-		expect(rv.data.error).toBe('reason: say why the card is revoked');
-		expect(rv.data.zh, 'the console shows the Chinese text').toBe('请填写撤销原因');
+		expect(said(rv)).toBe('reason: say why the card is revoked');
+		expect(said(rv, 'zh'), 'the console shows the Chinese text').toBe('请填写撤销原因');
 		rv = await sup.action('/supervision?/revokeCard', { cardId, reason: '经核实系误报' });
 		expect(rv.type).toBe('success');
 		snap = await until(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { translator } from '$lib/i18n';
+import { translator } from '$lib/i18n/wall';
 import { barRankingOption, gaugeOption, scopeHour, ticketsPerHourOption, withAlpha } from './charts';
 import type { Palette } from './palette';
 

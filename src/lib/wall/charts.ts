@@ -5,7 +5,7 @@
  */
 import type { ChartOption } from '$lib/components/echarts';
 import { DEFAULT_TZ, hourOf } from '$lib/domain/time';
-import type { T } from '$lib/i18n';
+import type { T } from '$lib/i18n/wall';
 import type { Palette } from './palette';
 
 const ANIMATION = {

@@ -7,7 +7,7 @@ import { createContext } from 'svelte';
 import type { LiveFeed } from '$lib/client/live.svelte';
 import { scheduler } from '$lib/client/scheduler';
 import type { Snapshot } from '$lib/domain/snapshot';
-import { translator, type Lang, type T } from '$lib/i18n';
+import { translator, type Lang, type T } from '$lib/i18n/wall';
 import type { Palette } from './palette';
 
 export type PageName = 'overview' | 'hall' | 'hotline' | 'supervision' | 'rankings';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { translator } from '$lib/i18n';
+import { translator } from '$lib/i18n/wall';
 import { asOfTime, clockParts, fmtAge, fmtElapsed, fmtInt, fmtRate, shortDepartment, timeOf, windowNumber } from './format';
 
 describe('format', () => {

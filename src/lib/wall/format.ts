@@ -1,5 +1,5 @@
 /** Number, time and age formatting for the wall. Times are shown in the center's zone (Asia/Shanghai). */
-import type { T } from '$lib/i18n';
+import type { T } from '$lib/i18n/wall';
 
 export const WALL_TZ = 'Asia/Shanghai';
 

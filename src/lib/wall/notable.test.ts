@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveEvent } from '$lib/client/live.svelte';
 import type { Snapshot } from '$lib/domain/snapshot';
-import { translator } from '$lib/i18n';
+import { translator } from '$lib/i18n/wall';
 import { eventItem, MAX_TICKS, tickerItems } from './notable';
 
 const t = translator('zh');

@@ -7,7 +7,7 @@
 import type { LiveEvent } from '$lib/client/live.svelte';
 import type { Snapshot } from '$lib/domain/snapshot';
 import { ruleLabel } from '$lib/domain/rules';
-import { reasonKey, type T } from '$lib/i18n';
+import { reasonKey, type T } from '$lib/i18n/wall';
 import { shortTime } from './format';
 
 export type TickKind = 'red' | 'yellow' | 'bad' | 'warn' | 'info';

@@ -7,7 +7,7 @@
  */
 import { dev } from '$app/environment';
 import { base } from '$app/paths';
-import type { MessageKey, T } from '$lib/i18n';
+import type { MessageKey, T } from '$lib/i18n/wall';
 
 export function registerServiceWorker(): void {
 	if (dev || typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return;

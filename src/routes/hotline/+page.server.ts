@@ -23,7 +23,7 @@ const QUERY = {
 	q: param.text(100).optional(),
 	after: param
 		.text(500)
-		.refine((v) => !v || /^[^\u0000-\u001f\u007f]+$/.test(decodeCursor(v)?.ticketId ?? ''), 'expected the cursor of a "next" link')
+		.refine((v) => !v || /^[^\u0000-\u001f\u007f]+$/.test(decodeCursor(v)?.ticketId ?? ''), 'hl.desk.badCursor')
 		.optional()
 };
 

@@ -1,12 +1,13 @@
-import { fail, type RequestEvent } from '@sveltejs/kit';
+import { z } from 'zod';
 import { cardRows, cardTallies } from '$lib/domain/cards';
 import type { RoundTarget } from '$lib/domain/presence';
 import { monthKey, DEFAULT_TZ } from '$lib/domain/time';
 import { auditRequest } from '$lib/server/audit';
-import { actorOf, NotInScope } from '$lib/server/auth/reach';
+import { actorOf } from '$lib/server/auth/reach';
+import { field, formAction } from '$lib/server/http/form';
+import { param } from '$lib/server/http/params';
 import type { EvidenceFile } from '$lib/server/supervision/cards';
 import { supervisionFilter } from '$lib/server/supervision/scope';
-import { UserError } from '$lib/server/user-error';
 import type { Actions, PageServerLoad } from './$types';
 
 /** 督查工作台: presence rounds (start one now, today's results) and red/yellow cards. */
@@ -24,78 +25,67 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const departments = inCenter('department', org.departments.values());
 	const windows = inCenter('window', org.windows.values());
 	const staff = inCenter('staff', org.staff.values());
+	const rounds = f.centerCode ? await rt.rounds.today(f.centerCode) : [];
+	// Who started today's rounds, by name (the rounds keep usernames).
+	const issuers = new Set(rounds.map((r) => r.issuedBy));
+	const users = issuers.size ? (await rt.accounts.list()).filter((u) => issuers.has(u.username)) : [];
 	return {
 		centers: centers.map((c) => ({ code: c.code, name: c.name })),
 		center: f.centerCode,
 		filter: f.cards,
-		rounds: f.centerCode ? await rt.rounds.today(f.centerCode) : [],
+		rounds,
 		cards: visible.slice(0, 200).map((r) => ({ ...r, evidence: evidence.get(r.cardId) ?? [] })),
 		total: visible.length,
 		tallies: cardTallies(rows),
 		choices: {
 			departments: departments.map((d) => ({ code: d.code, name: d.name })),
-			windows: windows.map((w) => ({ code: w.code, name: w.name })),
+			windows: windows.map((w) => ({ code: w.code, name: w.name, staffName: staff.find((s) => s.windowCode === w.code)?.name ?? null })),
 			staff: staff.map((s) => ({ code: s.code, name: s.name }))
 		},
 		names: {
 			staff: Object.fromEntries(staff.map((s) => [s.code, s.name])),
-			windows: Object.fromEntries(windows.map((w) => [w.code, w.name]))
+			windows: Object.fromEntries(windows.map((w) => [w.code, w.name])),
+			users: Object.fromEntries(users.map((u) => [u.username, u.displayName]))
 		},
 		month: monthKey(Date.now(), f.tz ?? DEFAULT_TZ)
 	};
 };
 
-/** A refused action: 404 for what lies outside the scope (as if it did not exist, and audited), else 400. */
-async function refused(event: RequestEvent, form: string, err: unknown, extra: Record<string, unknown> = {}) {
-	if (!(err instanceof UserError)) throw err;
-	if (err instanceof NotInScope) await auditRequest(event.locals.services.handle.db, event, 'access.out_of_scope', event.url.search.slice(1), { field: err.field, error: err.message });
-	return fail(err instanceof NotInScope ? 404 : 400, { form, field: err.field, error: err.message, zh: err.zh, ...extra });
-}
+const text = z.string().default('');
+/** The round form: the page's center (hidden), who (everyone on duty, a department or some windows), the time to respond, a sample. */
+const ROUND = {
+	center: field.hidden(param.code()),
+	target: param.oneOf(['all', 'department', 'windows']).default('all'),
+	department: text,
+	windows: field.list(z.string()),
+	respondWithinSec: param.int(5, 3600).describe('sv.respond').default(120),
+	sample: param.int(0, 100_000).describe('sv.sample').default(0)
+};
+/** The card form; its target is read by the kind chosen (`target_staff`, `target_window`, `target_department`). */
+const CARD = { color: text, targetKind: text, targetCode: text, reason: text, note: text, evidence: field.files() };
+const REVOKE = { cardId: text, reason: text };
 
 export const actions: Actions = {
-	startRound: async (event) => {
+	startRound: formAction('round', ROUND, async (f, event) => {
 		const rt = event.locals.services;
-		const form = await event.request.formData();
-		const centerCode = String(form.get('center') ?? '');
 		const { reach } = actorOf(event.locals.user!, rt.org());
-		const kind = String(form.get('target') ?? 'all');
-		const target: RoundTarget =
-			kind === 'department' ? { kind: 'department', code: String(form.get('department') ?? '') } : kind === 'windows' ? { kind: 'windows', codes: form.getAll('windows').map(String) } : { kind: 'all' };
-		try {
-			const r = await rt.rounds.start({ centerCode, target, respondWithinSec: Number(form.get('respondWithinSec') ?? 120), sample: Number(form.get('sample') ?? 0) || 0, issuedBy: event.locals.user!.username, reach });
-			await auditRequest(rt.handle.db, event, 'presence.round_start', r?.id ?? null, { centerCode, target, checks: r?.checks ?? 0 });
-			return { form: 'round', started: r };
-		} catch (err) {
-			return refused(event, 'round', err);
-		}
-	},
-	issueCard: async (event) => {
+		const target: RoundTarget = f.target === 'department' ? { kind: 'department', code: f.department } : f.target === 'windows' ? { kind: 'windows', codes: f.windows } : { kind: 'all' };
+		const r = await rt.rounds.start({ centerCode: f.center, target, respondWithinSec: f.respondWithinSec, sample: f.sample, issuedBy: event.locals.user!.username, reach });
+		await auditRequest(rt.handle.db, event, 'presence.round_start', r?.id ?? null, { centerCode: f.center, target, checks: r?.checks ?? 0 });
+		return { form: 'round', started: r };
+	}),
+	issueCard: formAction('card', CARD, async ({ evidence: files, ...f }, event, form) => {
 		const rt = event.locals.services;
-		const form = await event.request.formData();
-		const targetKind = String(form.get('targetKind') ?? '');
-		const targetCode = String(form.get(`target_${targetKind}`) ?? form.get('targetCode') ?? '');
-		const evidence: EvidenceFile[] = [];
-		for (const v of form.getAll('evidence')) if (v instanceof File && v.size > 0) evidence.push({ name: v.name, type: v.type, bytes: new Uint8Array(await v.arrayBuffer()) });
-		const input = { color: String(form.get('color') ?? ''), targetKind, targetCode, reason: String(form.get('reason') ?? ''), note: String(form.get('note') ?? '') };
-		try {
-			const { cardId } = await rt.cardDesk.issue({ ...input, evidence }, actorOf(event.locals.user!, rt.org()));
-			await auditRequest(rt.handle.db, event, 'card.issue', cardId, { after: { ...input, evidence: evidence.map((f) => ({ name: f.name, size: f.bytes.length })) } });
-			return { form: 'card', issued: cardId };
-		} catch (err) {
-			return refused(event, 'card', err, { values: input });
-		}
-	},
-	revokeCard: async (event) => {
+		const input = { color: f.color, targetKind: f.targetKind, targetCode: String(form.get(`target_${f.targetKind}`) ?? f.targetCode), reason: f.reason, note: f.note };
+		const evidence: EvidenceFile[] = await Promise.all(files.map(async (v) => ({ name: v.name, type: v.type, bytes: new Uint8Array(await v.arrayBuffer()) })));
+		const { cardId } = await rt.cardDesk.issue({ ...input, evidence }, actorOf(event.locals.user!, rt.org()));
+		await auditRequest(rt.handle.db, event, 'card.issue', cardId, { after: { ...input, evidence: evidence.map((e) => ({ name: e.name, size: e.bytes.length })) } });
+		return { form: 'card', issued: cardId };
+	}),
+	revokeCard: formAction('revoke', REVOKE, async ({ cardId, reason }, event) => {
 		const rt = event.locals.services;
-		const form = await event.request.formData();
-		const cardId = String(form.get('cardId') ?? '');
-		const reason = String(form.get('reason') ?? '');
-		try {
-			await rt.cardDesk.revoke(cardId, reason, actorOf(event.locals.user!, rt.org()));
-			await auditRequest(rt.handle.db, event, 'card.revoke', cardId, { before: { revoked: false }, after: { revoked: true, reason } });
-			return { form: 'revoke', revoked: cardId };
-		} catch (err) {
-			return refused(event, 'revoke', err, { cardId });
-		}
-	}
+		await rt.cardDesk.revoke(cardId, reason, actorOf(event.locals.user!, rt.org()));
+		await auditRequest(rt.handle.db, event, 'card.revoke', cardId, { before: { revoked: false }, after: { revoked: true, reason } });
+		return { form: 'revoke', revoked: cardId };
+	})
 };

@@ -175,6 +175,28 @@ describe.each(TEST_BACKENDS)('accounts and sessions on %s', (backend) => {
 		expect(ok.user).toMatchObject({ mustChangePassword: true, staffCode: 'S001', scope: { kind: 'center', code: 'HC1' } });
 	});
 
+	it('keeps the last active administrator: it keeps the admin role and stays enabled; nobody disables themselves', async () => {
+		// qian (an administrator of an earlier test) steps down first: chief is then the only one.
+		const qian = (await accounts.list()).find((u) => u.username === 'qian')!;
+		const { user: chief } = await accounts.create({ username: 'chief', roles: ['admin'], password: 'a long password 9' }, ORG);
+		await accounts.update(qian.id, { roles: ['leader'] }, ORG);
+		const refused = (p: Promise<unknown>) => p.then(() => null, (e) => e);
+		let err = await refused(accounts.update(chief.id, { roles: ['leader'] }, ORG));
+		expect(err).toBeInstanceOf(AccountError);
+		expect(err).toMatchObject({ field: 'roles', message: 'roles: this is the last active administrator; keep the admin role', zh: '这是最后一位在用的系统管理员，须保留管理员角色' });
+		err = await refused(accounts.setDisabled(chief.id, true));
+		expect(err).toMatchObject({ field: 'id', message: 'id: this is the last active administrator' });
+		err = await refused(accounts.setDisabled(chief.id, true, chief.id));
+		expect(err).toMatchObject({ field: 'id', message: 'id: you cannot disable your own account' });
+		// With a second administrator, either may go.
+		const { user: deputy } = await accounts.create({ username: 'deputy', roles: ['admin'], password: 'a long password 8' }, ORG);
+		await accounts.update(chief.id, { roles: ['leader'] }, ORG);
+		err = await refused(accounts.setDisabled(deputy.id, true, chief.id));
+		expect(err).toMatchObject({ field: 'id', message: 'id: this is the last active administrator' });
+		await accounts.update(chief.id, { roles: ['admin'] }, ORG);
+		expect(await accounts.setDisabled(deputy.id, true, chief.id)).toMatchObject({ username: 'deputy' });
+	});
+
 	it('keeps the audit log append-only', async () => {
 		await audit(handle.db, { actor: 'user:zhang', action: 'user.update', target: 'li', ip: '10.0.0.1', detail: { before: { roles: ['a'] }, after: { roles: ['b'] } } });
 		await expect(handle.db.update(auditLog).set({ actor: 'someone else' })).rejects.toThrow();

@@ -67,6 +67,7 @@ export type SignInResult =
 
 /** The current password was refused too often from this address: like a stopped sign-in. */
 export class ThrottledError extends AccountError {
+	readonly status = 429;
 	constructor(readonly until: Date) {
 		super(`current: too many wrong passwords; try again after ${until.toISOString()}`, 'current', '当前密码错误次数过多，请稍后再试');
 	}
@@ -159,12 +160,15 @@ export class Accounts {
 
 	/**
 	 * Change roles, scope, name or staff link. A change of roles or scope ends the user's
-	 * sessions (they sign in again with the new rights). Returns before and after.
+	 * sessions (they sign in again with the new rights). The last active administrator keeps the
+	 * admin role (nobody would be left to manage the deployment). Returns before and after.
 	 */
 	async update(id: number, input: Omit<UserInput, 'username'>, org: OrgIndex) {
 		const before = await this.get(id);
 		if (!before) throw new AccountError('user: not found', 'id', '用户不存在');
 		const v = parseUserInput({ ...input, username: before.username }, org);
+		if (isActiveAdmin(before) && !v.roles.includes('admin') && (await this.otherActiveAdmins(id)) === 0)
+			throw new AccountError('roles: this is the last active administrator; keep the admin role', 'roles', '这是最后一位在用的系统管理员，须保留管理员角色');
 		const [row] = await this.db
 			.update(users)
 			.set({ displayName: v.displayName, roles: v.roles, scopeKind: v.scope.kind, scopeCode: v.scope.kind === 'all' ? null : v.scope.code, staffCode: v.staffCode, updatedAt: new Date(this.now()) })
@@ -177,9 +181,16 @@ export class Accounts {
 		return { before: publicFields(b), after: publicFields(a), sessionsEnded: ended };
 	}
 
-	async setDisabled(id: number, disabled: boolean) {
+	/**
+	 * Disable or enable an account; disabling ends its sessions. Nobody disables their own account
+	 * (`by`, the acting user's id), and the last active administrator stays enabled.
+	 */
+	async setDisabled(id: number, disabled: boolean, by?: number) {
+		if (disabled && by === id) throw new AccountError('id: you cannot disable your own account', 'id', '不能停用自己的账户');
 		const before = await this.get(id);
 		if (!before) throw new AccountError('user: not found', 'id', '用户不存在');
+		if (disabled && isActiveAdmin(before) && (await this.otherActiveAdmins(id)) === 0)
+			throw new AccountError('id: this is the last active administrator', 'id', '这是最后一位在用的系统管理员，不能停用');
 		await this.db
 			.update(users)
 			.set({ disabledAt: disabled ? new Date(this.now()) : null, updatedAt: new Date(this.now()) })
@@ -237,6 +248,8 @@ export class Accounts {
 		return rows.length;
 	}
 }
+
+const isActiveAdmin = (row: { roles: unknown; disabledAt: Date | null }) => !row.disabledAt && (row.roles as string[]).includes('admin');
 
 const publicFields = (u: SessionUser) => ({ displayName: u.displayName, roles: u.roles, scope: u.scope, staffCode: u.staffCode });
 

@@ -23,6 +23,8 @@ import {
 	type TicketSummary
 } from '../../domain/hotline';
 import type { OrgIndex } from '../../domain/org';
+import { isMessageKey, translator, type Message } from '../../i18n';
+import { UserError } from '../user-error';
 import type { Actor, Reach } from '../auth/reach';
 import { dayKey } from '../../domain/time';
 import type { Database } from '../db/client';
@@ -41,9 +43,23 @@ export const CONSOLE_HOTLINE_TYPES = [
 	'hotline.ticket_supervised'
 ];
 
-export class HotlineError extends Error {
+/**
+ * A hotline problem as a message: the field's label, then what is wrong (`诉求内容：不能为空` /
+ * `Summary: must not be empty`); `limits.城市管理` reads `类别 城市管理：…`.
+ */
+export function hotlineMessage(p: HotlineProblem): Message {
+	const [head, ...rest] = p.field.split('.');
+	const label = `hl.field.${head}`;
+	const field: Message | string = !isMessageKey(label) ? p.field : rest.length ? { key: 'hl.fieldItem', params: { field: { key: label }, item: rest.join('.') } } : { key: label };
+	const problem = `hl.problem.${p.code}`;
+	return { key: 'form.fieldProblem', params: { field, problem: isMessageKey(problem) ? { key: problem, ...(p.params ? { params: p.params } : {}) } : p.code } };
+}
+
+/** A hotline action refused (a UserError: the console shows it like any other, in its language). */
+export class HotlineError extends UserError {
 	constructor(readonly problem: HotlineProblem) {
-		super(`${problem.field}: ${problem.code}${problem.params ? ' ' + JSON.stringify(problem.params) : ''}`);
+		const m = hotlineMessage(problem);
+		super(translator('en').say(m), problem.field, translator('zh').say(m), m);
 	}
 }
 

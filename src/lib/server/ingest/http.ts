@@ -8,10 +8,9 @@ import { checkOrgRefs, orgRefProblems, parseOrgBody, type OrgData, type OrgKind 
 import { isEventType } from '../../domain/catalog';
 import { storableProblem } from '../../domain/storable';
 import { typeAllowed, type IngestKey } from '../auth/credentials';
-import { audit } from '../audit';
 import { isUnavailable } from '../db/client';
 import { invalidUtf8At } from '../http/utf8';
-import { upsertOrg } from '../org/store';
+import { saveOrg } from '../org/store';
 import { ShuttingDownError } from './service';
 import type { Services } from '../services';
 
@@ -159,9 +158,7 @@ export async function handleOrgPut(rt: IngestEdge, request: Request): Promise<Re
 		if (checkOrgRefs(valid, rt.org()).length) return fail(400, 'org: references could not be resolved');
 		const total = Object.values(valid).reduce((s, l) => s + (l as unknown[]).length, 0);
 		if (!total && errors.length) return json(400, { upserted: 0, errors });
-		const counts = await upsertOrg(rt.handle.db, valid);
-		await audit(rt.handle.db, { actor: `key:${key.name}`, action: 'org.upsert', detail: { counts, errors: errors.length } });
-		await rt.reloadOrg();
+		const counts = await saveOrg({ db: rt.handle.db, reloadOrg: () => rt.reloadOrg() }, valid, (counts) => ({ actor: `key:${key.name}`, action: 'org.upsert', detail: { counts, errors: errors.length } }));
 		return json(200, { upserted: counts, errors });
 	} catch (err) {
 		if (isUnavailable(err)) return fail(503, 'database unavailable: nothing was stored; retry', { 'retry-after': '5' });

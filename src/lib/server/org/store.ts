@@ -4,6 +4,7 @@
  */
 import { getTableColumns, sql } from 'drizzle-orm';
 import { OrgIndex, type OrgData, type OrgKind } from '../../domain/org';
+import { audit, type AuditEntry } from '../audit';
 import type { Database, Executor } from '../db/client';
 import { centers, departments, regions, staff, windows } from '../db/schema';
 
@@ -66,5 +67,20 @@ export async function upsertOrg(db: Executor, data: OrgData): Promise<UpsertCoun
 	};
 	if ('transaction' in db) await (db as Database).transaction(run);
 	else await run(db);
+	return counts;
+}
+
+/**
+ * The one way org data is changed (the console's save and CSV import, `PUT /api/v1/org`): the
+ * items and their audit entry in one transaction (both or neither), then the org reloaded here
+ * and, through NOTIFY, on every other instance. `entry` gets the counts written.
+ */
+export async function saveOrg(deps: { db: Database; reloadOrg(): Promise<void> }, data: OrgData, entry: (counts: UpsertCounts) => AuditEntry): Promise<UpsertCounts> {
+	const counts = await deps.db.transaction(async (tx) => {
+		const written = await upsertOrg(tx, data);
+		await audit(tx, entry(written));
+		return written;
+	});
+	await deps.reloadOrg();
 	return counts;
 }

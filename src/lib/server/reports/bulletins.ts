@@ -4,6 +4,7 @@
  * later data cannot change them; a new version needs a reason).
  */
 import { and, desc, eq, sql } from 'drizzle-orm';
+import { UserError } from '../user-error';
 import { buildBulletinFigures, cleanTexts, emptyTexts, type BulletinFigures, type BulletinTexts } from '../../domain/bulletin';
 import type { ScoringRules } from '../../domain/metrics';
 import type { OrgIndex } from '../../domain/org';
@@ -101,14 +102,8 @@ export async function getVersion(db: Executor, month: string, scope: Scope, vers
 	return { version: row.version, publishedAt: row.publishedAt.toISOString(), publishedBy: row.publishedBy, reason: row.reason, figures: row.figures as BulletinFigures, texts: cleanTexts(row.texts) };
 }
 
-export class PublishError extends Error {
-	constructor(
-		message: string,
-		readonly field: string
-	) {
-		super(message);
-	}
-}
+/** Publishing refused, naming the field (a UserError worded by the dictionaries). */
+export class PublishError extends UserError {}
 
 /**
  * Freeze the figures and the texts as the next version (1, 2, …), in one transaction with the
@@ -119,10 +114,10 @@ export async function publish(
 	p: { month: string; scope: Scope; figures: BulletinFigures; texts: BulletinTexts; by: string; reason: string | null },
 	within?: (tx: Executor, version: number) => Promise<void>
 ): Promise<number> {
-	if (!p.texts.problems.trim()) throw new PublishError('problems: write 存在问题 before publishing', 'problems');
-	if (!p.texts.plans.trim()) throw new PublishError('plans: write 下步工作安排 before publishing', 'plans');
+	if (!p.texts.problems.trim()) throw PublishError.keyed('problems', 'bulletin.errProblems');
+	if (!p.texts.plans.trim()) throw PublishError.keyed('plans', 'bulletin.errPlans');
 	const reason = p.reason?.trim() || null;
-	if (reason && reason.length > 1000) throw new PublishError('reason: at most 1000 characters', 'reason');
+	if (reason && reason.length > 1000) throw PublishError.keyed('reason', 'bulletin.errReasonLong', { max: 1000 });
 	const scope = scopeLabel(p.scope);
 	return db.transaction(async (tx) => {
 		// Serialize publishers of one bulletin: the row lock on its draft (made if missing).
@@ -138,7 +133,7 @@ export async function publish(
 			.orderBy(desc(bulletins.version))
 			.limit(1);
 		const version = (last?.version ?? 0) + 1;
-		if (version > 1 && !reason) throw new PublishError(`reason: version ${version} replaces version ${version - 1}: say why`, 'reason');
+		if (version > 1 && !reason) throw PublishError.keyed('reason', 'bulletin.errReason', { v: version, was: version - 1 });
 		await tx.insert(bulletins).values({ month: p.month, scope, version, publishedBy: p.by, reason, figures: p.figures, texts: p.texts });
 		await within?.(tx, version);
 		return version;

@@ -1,8 +1,11 @@
+import { z } from 'zod';
 import { EVENT_TYPES, SYSTEM_EVENT_TYPES } from '$lib/domain/catalog';
-import { consoleOps, refuse, type FieldError } from '$lib/server/admin/console';
+import type { OrgIndex } from '$lib/domain/org';
+import type { Message } from '$lib/i18n';
+import { consoleOps } from '$lib/server/admin/console';
 import { createDisplayToken, createIngestKey, revokeDisplayToken, revokeIngestKey } from '$lib/server/admin/ops';
 import { CredentialError, NAME_RE, parseTypePatterns, type DisplayToken } from '$lib/server/auth/credentials';
-import type { OrgIndex } from '$lib/domain/org';
+import { field, formAction, Refused } from '$lib/server/http/form';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The prefixes a key may be given with a tick: one per family of sendable types, plus org and everything. */
@@ -15,15 +18,16 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const org = rt.org();
 	// Active first, then the newest revoked.
 	const order = <T extends { revokedAt: Date | null }>(list: T[]) => [...list.filter((x) => !x.revokedAt), ...list.filter((x) => x.revokedAt).reverse()];
+	const row = (x: { name: string; scopeKind: string; scopeCode: string | null; createdAt: Date | null; lastUsedAt: Date | null; revokedAt: Date | null }) => ({
+		name: x.name,
+		scope: scopeValueOf(x),
+		createdAt: iso(x.createdAt),
+		lastUsedAt: iso(x.lastUsedAt),
+		revokedAt: iso(x.revokedAt)
+	});
 	return {
-		keys: order(keys).map((k) => ({ name: k.name, types: k.types, scope: scopeValueOf(k), createdAt: iso(k.createdAt), lastUsedAt: iso(k.lastUsedAt), revokedAt: iso(k.revokedAt) })),
-		tokens: order(tokens).map((t) => ({
-			name: t.name,
-			scope: scopeValueOf(t),
-			createdAt: iso(t.createdAt),
-			lastUsedAt: iso(t.lastUsedAt),
-			revokedAt: iso(t.revokedAt)
-		})),
+		keys: order(keys).map((k) => ({ ...row(k), types: k.types })),
+		tokens: order(tokens).map(row),
 		prefixes: PREFIXES,
 		centers: [...org.centers.values()].map((c) => ({ code: c.code, name: c.name })),
 		regions: [...org.regions.values()].map((r) => ({ code: r.code, name: r.name }))
@@ -33,89 +37,77 @@ export const load: PageServerLoad = async ({ locals }) => {
 const scopeValueOf = (x: { scopeKind: string; scopeCode: string | null }) => (x.scopeKind === 'all' || !x.scopeCode ? 'all' : `${x.scopeKind}:${x.scopeCode}`);
 
 /** The form's `scope` (`all`, `center:CODE`, `region:CODE`), checked against the org. */
-function scopeOf(value: string, org: OrgIndex): { scope: DisplayToken['scope']; error: FieldError | null } {
+function scopeOf(value: string, org: OrgIndex, errors: Record<string, Message>): DisplayToken['scope'] {
 	const [kind, ...rest] = value.split(':');
 	const code = rest.join(':');
 	if (kind === 'center' || kind === 'region') {
-		const known = kind === 'center' ? org.centers.has(code) : org.regions.has(code);
-		return { scope: { kind, code }, error: known ? null : { key: kind === 'center' ? 'errCenter' : 'errRegion', params: { value: code } } };
+		if (!(kind === 'center' ? org.centers.has(code) : org.regions.has(code))) errors.scope = { key: kind === 'center' ? 'keys.errCenter' : 'keys.errRegion', params: { value: code } };
+		return { kind, code };
 	}
-	return { scope: { kind: 'all' }, error: kind === 'all' ? null : { key: 'errScope', params: { value } } };
+	if (kind !== 'all') errors.scope = { key: 'keys.errScope', params: { value } };
+	return { kind: 'all' };
 }
 
-function nameProblem(name: string): FieldError | null {
-	if (!name) return { key: 'errRequired' };
-	if (!NAME_RE.test(name)) return { key: 'errName', params: { value: name } };
-	return null;
+function checkName(name: string, errors: Record<string, Message>): void {
+	if (!name) errors.name = { key: 'keys.errRequired' };
+	else if (!NAME_RE.test(name)) errors.name = { key: 'keys.errName', params: { value: name } };
 }
 
 const taken = (err: unknown) => err instanceof CredentialError && /exists/.test(err.message);
 
+const TOKEN = { name: z.string().trim().default(''), scope: z.string().trim().default('all') };
+const KEY = { ...TOKEN, types: field.list(z.string()), moreTypes: z.string().trim().default('') };
+const NAMED = { name: z.string().default('') };
+
 export const actions: Actions = {
-	createKey: async (event) => {
-		const form = await event.request.formData();
-		const name = String(form.get('name') ?? '').trim();
-		const ticked = form.getAll('types').map(String);
-		const more = String(form.get('moreTypes') ?? '').trim();
-		const scopeValue = String(form.get('scope') ?? 'all');
-		const values = { name, types: ticked, moreTypes: more, scope: scopeValue };
-		const errors: Record<string, FieldError> = {};
-		const bad = nameProblem(name);
-		if (bad) errors.name = bad;
+	createKey: formAction('createKey', KEY, async ({ name, types: ticked, moreTypes, scope: scopeValue }, event) => {
+		const errors: Record<string, Message> = {};
+		checkName(name, errors);
 		const { ctx, audit } = consoleOps(event);
-		const { scope, error: scopeError } = scopeOf(scopeValue, ctx.org());
-		if (scopeError) errors.scope = scopeError;
+		const scope = scopeOf(scopeValue, ctx.org(), errors);
 		let types: string[] = [];
 		try {
-			types = parseTypePatterns([...ticked, more].filter(Boolean).join(','));
+			types = parseTypePatterns([...ticked, moreTypes].filter(Boolean).join(','));
 		} catch (err) {
 			if (!(err instanceof CredentialError)) throw err;
 			const m = /"([^"]+)" is not a type/.exec(err.message);
-			errors.types = m ? { key: 'errType', params: { value: m[1] } } : { key: 'errTypesRequired' };
+			errors.types = m ? { key: 'keys.errType', params: { value: m[1] } } : { key: 'keys.errTypesRequired' };
 		}
-		if (scope.kind !== 'all' && types.some((t) => t === 'org' || t === '*')) errors.types = { key: 'errScopedOrg' };
-		if (Object.keys(errors).length) return refuse('createKey', errors, values);
+		if (scope.kind !== 'all' && types.some((t) => t === 'org' || t === '*')) errors.types = { key: 'keys.errScopedOrg' };
+		if (Object.keys(errors).length) throw new Refused(errors);
 		try {
 			const secret = await createIngestKey(ctx, audit, name, [...new Set(types)], scope);
 			return { created: { kind: 'key' as const, name, secret, scope: scopeValue } };
 		} catch (err) {
-			if (taken(err)) return refuse('createKey', { name: { key: 'errKeyTaken', params: { value: name } } }, values);
+			if (taken(err)) throw new Refused({ name: { key: 'keys.errKeyTaken', params: { value: name } } });
 			throw err;
 		}
-	},
+	}),
 
-	createToken: async (event) => {
-		const form = await event.request.formData();
-		const name = String(form.get('name') ?? '').trim();
-		const scopeValue = String(form.get('scope') ?? 'all');
-		const values = { name, scope: scopeValue };
-		const errors: Record<string, FieldError> = {};
-		const bad = nameProblem(name);
-		if (bad) errors.name = bad;
+	createToken: formAction('createToken', TOKEN, async ({ name, scope: scopeValue }, event) => {
+		const errors: Record<string, Message> = {};
+		checkName(name, errors);
 		const { ctx, audit } = consoleOps(event);
-		const { scope, error: scopeError } = scopeOf(scopeValue, ctx.org());
-		if (scopeError) errors.scope = scopeError;
-		if (Object.keys(errors).length) return refuse('createToken', errors, values);
+		const scope = scopeOf(scopeValue, ctx.org(), errors);
+		if (Object.keys(errors).length) throw new Refused(errors);
 		try {
 			const secret = await createDisplayToken(ctx, audit, name, scope);
 			return { created: { kind: 'token' as const, name, secret, scope: scopeValue } };
 		} catch (err) {
-			if (taken(err)) return refuse('createToken', { name: { key: 'errTokenTaken', params: { value: name } } }, values);
+			if (taken(err)) throw new Refused({ name: { key: 'keys.errTokenTaken', params: { value: name } } });
 			throw err;
 		}
-	},
+	}),
 
-	revokeKey: async (event) => {
-		const name = String((await event.request.formData()).get('name') ?? '');
+	revokeKey: formAction('revokeKey', NAMED, async ({ name }, event) => {
 		const { ctx, audit } = consoleOps(event);
-		if (!(await revokeIngestKey(ctx, audit, name))) return refuse('revokeKey', { name: { key: 'errNoActiveKey', params: { value: name } } });
+		if (!(await revokeIngestKey(ctx, audit, name))) throw new Refused({ name: { key: 'keys.errNoActiveKey', params: { value: name } } });
 		return { revoked: { kind: 'key' as const, name } };
-	},
+	}),
 
-	revokeToken: async (event) => {
-		const name = String((await event.request.formData()).get('name') ?? '');
+	revokeToken: formAction('revokeToken', NAMED, async ({ name }, event) => {
 		const { ctx, audit } = consoleOps(event);
-		if (!(await revokeDisplayToken(ctx, audit, name))) return refuse('revokeToken', { name: { key: 'errNoActiveToken', params: { value: name } } });
+		if (!(await revokeDisplayToken(ctx, audit, name))) throw new Refused({ name: { key: 'keys.errNoActiveToken', params: { value: name } } });
 		return { revoked: { kind: 'token' as const, name } };
-	}
+	})
 };

@@ -1,9 +1,13 @@
+import { z } from 'zod';
 import { ORG_KINDS, type OrgData, type OrgKind } from '$lib/domain/org';
 import { checkOrgItem, decodeCsv, itemsToApply, previewOrgCsv, type CsvProblem } from '$lib/domain/org-csv';
-import { fieldChoices, isOrgKind, orgFields, REF_FIELDS, requiredFields } from '$lib/domain/org-fields';
-import { consoleOps, refuse, type FieldError } from '$lib/server/admin/console';
+import { fieldChoices, orgFields, REF_FIELDS, requiredFields } from '$lib/domain/org-fields';
+import type { Message } from '$lib/i18n';
+import { requestActor } from '$lib/server/audit';
+import { field, formAction, Refused, worded } from '$lib/server/http/form';
 import { param, parseQuery } from '$lib/server/http/params';
-import { upsertOrg } from '$lib/server/org/store';
+import { saveOrg } from '$lib/server/org/store';
+import type { RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Larger files are refused with a clear message (the server takes request bodies up to 2 MB). */
@@ -42,55 +46,47 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		refs: Object.fromEntries(
 			orgFields(kind)
 				.filter((f) => REF_FIELDS[f])
-				.map((f) => [f, ([...(org[REF_FIELDS[f]!] as Map<string, { code: string; name: string }>).values()]).map((i) => ({ code: i.code, name: i.name })).sort(byCode)])
+				.map((f) => [f, [...(org[REF_FIELDS[f]!] as Map<string, { code: string; name: string }>).values()].map((i) => ({ code: i.code, name: i.name })).sort(byCode)])
 		) as Record<string, Array<{ code: string; name: string }>>
 	};
 };
 
-const fieldError = (p: CsvProblem): FieldError => ({ key: 'problem', params: { zh: p.zh, en: p.message } });
+/** The domain words its problems in both languages. */
+const problem = (p: CsvProblem): Message => worded(p.zh, p.message);
 
-/** Apply org data and the audit entry in one transaction, then reload the org everywhere. */
-async function store(event: Parameters<typeof consoleOps>[0], data: OrgData, action: string, target: string, detail: Record<string, unknown>) {
-	const { rt, audit } = consoleOps(event);
-	await rt.handle.db.transaction(async (tx) => {
-		await upsertOrg(tx, data);
-		await audit(action, target, detail, tx);
-	});
-	await rt.reloadOrg();
+/** Store org data with its audit entry (one transaction) as the signed-in admin; the org reloads everywhere. */
+function store(event: RequestEvent, data: OrgData, action: string, target: string, detail: Record<string, unknown>) {
+	const rt = event.locals.services;
+	return saveOrg({ db: rt.handle.db, reloadOrg: () => rt.reloadOrg() }, data, () => ({ ...requestActor(event), action, target, detail }));
 }
 
+const KIND = { kind: field.hidden(param.oneOf(ORG_KINDS)) };
+const SAVE = { ...KIND, isNew: field.flag(), originalCode: z.string().optional() };
+const PREVIEW = { ...KIND, file: field.file('org.errNoFile') };
+const APPLY = { ...KIND, text: z.string().default(''), fileName: z.string().default('') };
+
 export const actions: Actions = {
-	/** One item, edited or new. */
-	save: async (event) => {
-		const form = await event.request.formData();
-		const kind = String(form.get('kind'));
-		if (!isOrgKind(kind)) return refuse('save', { kind: { key: 'errKind', params: { value: kind } } });
-		const isNew = form.get('isNew') === '1';
+	/** One item, edited or new: its fields are the kind's (org-fields.ts). */
+	save: formAction('save', SAVE, async ({ kind, isNew, originalCode }, event, form) => {
 		const values = Object.fromEntries(orgFields(kind).map((f) => [f, String(form.get(f) ?? '')]));
-		if (!isNew && values.code !== String(form.get('originalCode') ?? values.code))
-			return refuse('save', { code: { key: 'errCodeFixed' } }, { kind, isNew, values });
-		const org = event.locals.services.org();
-		const checked = checkOrgItem(kind, values, org, isNew);
+		const echo = { kind, isNew, ...values };
+		if (!isNew && values.code !== (originalCode ?? values.code)) throw new Refused({ code: { key: 'org.errCodeFixed' } }, 400, echo);
+		const checked = checkOrgItem(kind, values, event.locals.services.org(), isNew);
 		if (!checked.ok) {
-			const errors: Record<string, FieldError> = {};
-			for (const p of checked.problems) errors[p.field ?? 'code'] ??= fieldError(p);
-			return refuse('save', errors, { kind, isNew, values });
+			const errors: Record<string, Message> = {};
+			for (const p of checked.problems) errors[p.field ?? 'code'] ??= problem(p);
+			throw new Refused(errors, 400, echo);
 		}
 		if (!isNew && !checked.changes.length) return { saved: { kind, code: checked.item.code, created: false, changed: 0 } };
 		const data: OrgData = { regions: [], centers: [], departments: [], windows: [], staff: [] };
 		(data[kind] as unknown[]).push(checked.item);
 		await store(event, data, 'org.update', `${kind}:${checked.item.code}`, { kind, before: checked.before, after: checked.item });
 		return { saved: { kind, code: checked.item.code, created: isNew, changed: checked.changes.length } };
-	},
+	}),
 
 	/** Step 1 of an upload: read the file and show what it would do. Nothing is stored. */
-	preview: async (event) => {
-		const form = await event.request.formData();
-		const kind = String(form.get('kind'));
-		const file = form.get('file');
-		if (!isOrgKind(kind)) return refuse('preview', { kind: { key: 'errKind', params: { value: kind } } });
-		if (!(file instanceof File) || file.size === 0) return refuse('preview', { file: { key: 'errNoFile' } }, { kind });
-		if (file.size > MAX_CSV_BYTES) return refuse('preview', { file: { key: 'errTooLarge', params: { size: file.size, max: MAX_CSV_BYTES } } }, { kind });
+	preview: formAction('preview', PREVIEW, async ({ kind, file }, event) => {
+		if (file.size > MAX_CSV_BYTES) throw new Refused({ file: { key: 'org.errTooLarge', params: { size: file.size, max: MAX_CSV_BYTES } } });
 		const { text, encoding } = decodeCsv(new Uint8Array(await file.arrayBuffer()));
 		const preview = previewOrgCsv(kind, text, event.locals.services.org());
 		return {
@@ -104,21 +100,16 @@ export const actions: Actions = {
 			// What step 2 applies (validated again then, against the org as it is by then).
 			text
 		};
-	},
+	}),
 
 	/** Step 2: apply the valid rows of the previewed file in one transaction. */
-	apply: async (event) => {
-		const form = await event.request.formData();
-		const kind = String(form.get('kind'));
-		const text = String(form.get('text') ?? '');
-		const fileName = String(form.get('fileName') ?? '');
-		if (!isOrgKind(kind)) return refuse('apply', { kind: { key: 'errKind', params: { value: kind } } });
+	apply: formAction('apply', APPLY, async ({ kind, text, fileName }, event) => {
 		const preview = previewOrgCsv(kind, text, event.locals.services.org());
-		if (preview.fileErrors.length) return refuse('apply', { file: fieldError(preview.fileErrors[0]) }, { kind });
+		if (preview.fileErrors.length) throw new Refused({ file: problem(preview.fileErrors[0]) });
 		const data = itemsToApply(preview);
 		const written = (data[kind] as unknown[]).length;
 		const counts = { ...preview.counts, written };
 		if (written) await store(event, data, 'org.import', kind, { kind, fileName: fileName || null, ...counts });
 		return { applied: { kind, fileName, ...counts } };
-	}
+	})
 };

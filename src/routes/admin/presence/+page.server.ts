@@ -1,8 +1,9 @@
-import { fail } from '@sveltejs/kit';
+import { z } from 'zod';
 import { planRounds } from '$lib/domain/presence';
 import { dayKey, DEFAULT_TZ } from '$lib/domain/time';
 import { auditRequest } from '$lib/server/audit';
-import { parseSchedule, RoundError } from '$lib/server/supervision/rounds';
+import { field, formAction } from '$lib/server/http/form';
+import { parseSchedule } from '$lib/server/supervision/rounds';
 import type { Actions, PageServerLoad } from './$types';
 
 /** 在岗抽查 schedule: hours, rounds per day, gap, response time, sample, centers. */
@@ -22,23 +23,17 @@ export const load: PageServerLoad = async ({ locals }) => {
 	};
 };
 
+const text = z.string().trim().default('');
+/** The schedule as typed; parseSchedule checks it (RoundError naming the field). */
+const SCHEDULE = { enabled: field.flag(), centers: field.list(z.string()), hours: text, roundsPerDay: text, minGapMinutes: text, respondWithinSec: text, sample: text };
+
 export const actions: Actions = {
-	save: async (event) => {
+	save: formAction('save', SCHEDULE, async (input, event) => {
 		const rt = event.locals.services;
-		const form = await event.request.formData();
-		const f = (k: string) => String(form.get(k) ?? '');
-		try {
-			const before = await rt.rounds.schedule();
-			const after = parseSchedule(
-				{ enabled: form.get('enabled') === 'on', centers: form.getAll('centers').map(String), hours: f('hours'), roundsPerDay: f('roundsPerDay'), minGapMinutes: f('minGapMinutes'), respondWithinSec: f('respondWithinSec'), sample: f('sample') },
-				rt.org()
-			);
-			await rt.rounds.saveSchedule(after);
-			await auditRequest(rt.handle.db, event, 'presence.schedule_update', 'presence.schedule', { before, after });
-			return { saved: true };
-		} catch (err) {
-			if (err instanceof RoundError) return fail(400, { field: err.field, error: err.message, zh: err.zh });
-			throw err;
-		}
-	}
+		const before = await rt.rounds.schedule();
+		const after = parseSchedule(input, rt.org());
+		await rt.rounds.saveSchedule(after);
+		await auditRequest(rt.handle.db, event, 'presence.schedule_update', 'presence.schedule', { before, after });
+		return { saved: true };
+	})
 };

@@ -1,8 +1,10 @@
 import { and, count, desc, eq, type SQL } from 'drizzle-orm';
-import { consoleOps, refuse } from '$lib/server/admin/console';
+import { z } from 'zod';
+import { consoleOps } from '$lib/server/admin/console';
 import { discardQuarantine, fixQuarantine, maskBody, quarantineReason, replayQuarantine } from '$lib/server/admin/ops';
 import { quarantine } from '$lib/server/db/schema';
-import { param, parseForm, parseIdList, parseQuery } from '$lib/server/http/params';
+import { field, formAction, Refused } from '$lib/server/http/form';
+import { param, parseIdList, parseQuery } from '$lib/server/http/params';
 import type { Actions, PageServerLoad } from './$types';
 
 const LIMIT = 200;
@@ -52,40 +54,34 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	};
 };
 
+const FIX = { id: field.hidden(param.id()), body: z.string().default('') };
+const DISCARD = { reason: param.text(500).describe('quarantine.reasonLabel') };
+
 export const actions: Actions = {
-	fix: async (event) => {
-		const form = await event.request.formData();
-		const { id } = parseForm(form, { id: param.id() });
-		const body = String(form.get('body') ?? '');
+	fix: formAction('fix', FIX, async ({ id, body }, event) => {
 		const { ctx, audit } = consoleOps(event);
 		const res = await fixQuarantine(ctx, audit, id, body);
-		if (!res.ok) return refuse('fix', { body: { key: 'errBody', params: { detail: res.error } } }, { id, body });
+		if (!res.ok) throw new Refused({ body: { key: 'quarantine.errBody', params: { detail: res.error } } });
 		return { fixed: { id, warning: res.warning } };
-	},
+	}),
 
-	replay: async (event) => {
-		const ids = parseIdList(await event.request.formData());
-		if (!ids.length) return refuse('replay', { id: { key: 'errNoneSelected' } });
+	replay: formAction('replay', {}, async (_, event, form) => {
+		const ids = parseIdList(form);
+		if (!ids.length) throw new Refused({ id: { key: 'quarantine.errNoneSelected' } });
 		const { ctx, audit } = consoleOps(event);
 		return { replayed: await replayQuarantine(ctx, audit, ids) };
-	},
+	}),
 
 	replayAll: async (event) => {
 		const { ctx, audit } = consoleOps(event);
 		return { replayed: await replayQuarantine(ctx, audit, 'all') };
 	},
 
-	discard: async (event) => {
-		const form = await event.request.formData();
+	discard: formAction('discard', DISCARD, async ({ reason }, event, form) => {
 		const ids = parseIdList(form);
-		const reason = String(form.get('reason') ?? '').trim();
-		const errors: Record<string, { key: string; params?: Record<string, string | number> }> = {};
-		if (!ids.length) errors.id = { key: 'errNoneSelected' };
-		if (!reason) errors.reason = { key: 'errReasonRequired' };
-		else if (reason.length > 500) errors.reason = { key: 'errReasonLong', params: { n: reason.length } };
-		if (Object.keys(errors).length) return refuse('discard', errors, { ids, reason });
+		if (!ids.length) throw new Refused({ id: { key: 'quarantine.errNoneSelected' } });
 		const { ctx, audit } = consoleOps(event);
 		const n = await discardQuarantine(ctx, audit, ids, reason);
 		return { discarded: { count: n, notOpen: ids.length - n } };
-	}
+	})
 };

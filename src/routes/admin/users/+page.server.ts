@@ -1,8 +1,8 @@
-import { fail } from '@sveltejs/kit';
-import { isRole, type Role } from '$lib/domain/roles';
+import { z } from 'zod';
+import { isRole } from '$lib/domain/roles';
 import { auditRequest } from '$lib/server/audit';
-import { AccountError } from '$lib/server/auth/accounts';
-import { MAX_INT4, param, parseForm } from '$lib/server/http/params';
+import { field, formAction, Refused, type FormInput } from '$lib/server/http/form';
+import { MAX_INT4, param } from '$lib/server/http/params';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
@@ -32,102 +32,65 @@ export const load: PageServerLoad = async ({ locals }) => {
 	};
 };
 
-function userForm(form: FormData) {
-	return {
-		username: String(form.get('username') ?? ''),
-		displayName: String(form.get('displayName') ?? ''),
-		roles: form.getAll('roles').map(String).filter(isRole) as Role[],
-		// "all", "center:CODE" or "region:CODE"
-		scopeKind: String(form.get('scope') ?? 'all').split(':')[0] as 'all' | 'center' | 'region',
-		scopeCode: String(form.get('scope') ?? '').split(':').slice(1).join(':') || null,
-		staffCode: String(form.get('staffCode') ?? '') || null
-	};
-}
-
 /** The account a form is about (a hidden field): a bad id answers 400. */
-const idOf = (form: FormData) => parseForm(form, { id: param.id(MAX_INT4) }).id;
-
-/** Form errors name the field; AccountError already does. */
-const failed = <E extends Record<string, unknown>>(err: unknown, extra: E) => {
-	if (err instanceof AccountError) return fail(400, { ...extra, field: err.field, error: err.message, zh: err.zh });
-	throw err;
+const ID = { id: field.hidden(param.id(MAX_INT4)) };
+/** The user form; Accounts checks the values themselves (parseUserInput), naming the field. */
+const USER = {
+	displayName: z.string().trim().default(''),
+	roles: field.list(z.string()),
+	// "all", "center:CODE" or "region:CODE"
+	scope: z.string().trim().default('all'),
+	staffCode: z.string().trim().optional()
 };
+const userInput = (f: FormInput<typeof USER>) => ({
+	displayName: f.displayName,
+	roles: f.roles.filter(isRole),
+	scopeKind: f.scope.split(':')[0] as 'all' | 'center' | 'region',
+	scopeCode: f.scope.split(':').slice(1).join(':') || null,
+	staffCode: f.staffCode || null
+});
 
 export const actions: Actions = {
-	create: async (event) => {
+	create: formAction('create', { username: z.string().trim().default(''), ...USER }, async (f, event) => {
 		const rt = event.locals.services;
-		const input = userForm(await event.request.formData());
-		try {
-			const { user, oneTimePassword } = await rt.accounts.create(input, rt.org());
-			await auditRequest(rt.handle.db, event, 'user.create', user.username, { after: { displayName: user.displayName, roles: user.roles, scope: user.scope, staffCode: user.staffCode } });
-			return { created: { username: user.username, oneTimePassword } };
-		} catch (err) {
-			return failed(err, { action: 'create', values: input });
-		}
-	},
-	update: async (event) => {
+		const { user, oneTimePassword } = await rt.accounts.create({ username: f.username, ...userInput(f) }, rt.org());
+		await auditRequest(rt.handle.db, event, 'user.create', user.username, { after: { displayName: user.displayName, roles: user.roles, scope: user.scope, staffCode: user.staffCode } });
+		return { created: { username: user.username, oneTimePassword } };
+	}),
+	update: formAction('update', { ...ID, ...USER }, async ({ id, ...f }, event) => {
 		const rt = event.locals.services;
-		const form = await event.request.formData();
-		const id = idOf(form);
-		const input = userForm(form);
-		try {
-			const before = await rt.accounts.get(id);
-			if (before && (before.roles as string[]).includes('admin') && !input.roles.includes('admin') && (await rt.accounts.otherActiveAdmins(id)) === 0)
-				throw new AccountError('roles: this is the last active administrator; keep the admin role', 'roles');
-			const change = await rt.accounts.update(id, input, rt.org());
-			await auditRequest(rt.handle.db, event, 'user.update', before?.username, change);
-			if (change.sessionsEnded) void rt.sessionSockets.sweep().catch(() => {});
-			return { updated: before?.username, sessionsEnded: change.sessionsEnded };
-		} catch (err) {
-			return failed(err, { action: 'update', id });
-		}
-	},
-	disable: async (event) => {
+		const before = await rt.accounts.get(id);
+		const change = await rt.accounts.update(id, userInput(f), rt.org());
+		await auditRequest(rt.handle.db, event, 'user.update', before?.username, change);
+		if (change.sessionsEnded) void rt.sessionSockets.sweep().catch(() => {});
+		return { updated: before?.username, sessionsEnded: change.sessionsEnded };
+	}),
+	disable: formAction('disable', ID, async ({ id }, event) => {
 		const rt = event.locals.services;
-		const id = idOf(await event.request.formData());
-		try {
-			if (id === event.locals.user!.id) throw new AccountError('id: you cannot disable your own account', 'id');
-			const before = await rt.accounts.get(id);
-			if (before && (before.roles as string[]).includes('admin') && (await rt.accounts.otherActiveAdmins(id)) === 0)
-				throw new AccountError('id: this is the last active administrator', 'id');
-			const r = await rt.accounts.setDisabled(id, true);
-			await auditRequest(rt.handle.db, event, 'user.disable', r.username, { before: { disabled: false }, after: { disabled: true }, sessionsEnded: r.sessionsEnded });
-			void rt.sessionSockets.sweep().catch(() => {});
-			return { disabled: r.username };
-		} catch (err) {
-			return failed(err, { action: 'disable', id });
-		}
-	},
-	enable: async (event) => {
+		const r = await rt.accounts.setDisabled(id, true, event.locals.user!.id);
+		await auditRequest(rt.handle.db, event, 'user.disable', r.username, { before: { disabled: false }, after: { disabled: true }, sessionsEnded: r.sessionsEnded });
+		void rt.sessionSockets.sweep().catch(() => {});
+		return { disabled: r.username };
+	}),
+	enable: formAction('enable', ID, async ({ id }, event) => {
 		const rt = event.locals.services;
-		const id = idOf(await event.request.formData());
-		try {
-			const r = await rt.accounts.setDisabled(id, false);
-			await auditRequest(rt.handle.db, event, 'user.enable', r.username, { before: { disabled: true }, after: { disabled: false } });
-			return { enabled: r.username };
-		} catch (err) {
-			return failed(err, { action: 'enable', id });
-		}
-	},
-	reset: async (event) => {
+		const r = await rt.accounts.setDisabled(id, false);
+		await auditRequest(rt.handle.db, event, 'user.enable', r.username, { before: { disabled: true }, after: { disabled: false } });
+		return { enabled: r.username };
+	}),
+	reset: formAction('reset', ID, async ({ id }, event) => {
 		const rt = event.locals.services;
-		const id = idOf(await event.request.formData());
-		try {
-			const r = await rt.accounts.resetPassword(id);
-			await auditRequest(rt.handle.db, event, 'user.password_reset', r.username);
-			void rt.sessionSockets.sweep().catch(() => {});
-			return { reset: { username: r.username, oneTimePassword: r.oneTimePassword } };
-		} catch (err) {
-			return failed(err, { action: 'reset', id });
-		}
-	},
-	unlock: async (event) => {
+		const r = await rt.accounts.resetPassword(id);
+		await auditRequest(rt.handle.db, event, 'user.password_reset', r.username);
+		void rt.sessionSockets.sweep().catch(() => {});
+		return { reset: { username: r.username, oneTimePassword: r.oneTimePassword } };
+	}),
+	unlock: formAction('unlock', ID, async ({ id }, event) => {
 		const rt = event.locals.services;
-		const form = await event.request.formData();
-		const user = await rt.accounts.get(idOf(form));
-		if (!user) return fail(400, { action: 'unlock', field: 'id', error: 'id: user not found', zh: '用户不存在' });
+		const user = await rt.accounts.get(id);
+		if (!user) throw new Refused({ id: { key: 'users.errNotFound' } });
 		const was = await rt.accounts.unlock(user.username);
 		await auditRequest(rt.handle.db, event, 'user.unlock', user.username, { wasLocked: was });
 		return { unlocked: user.username };
-	}
+	})
 };

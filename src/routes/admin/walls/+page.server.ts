@@ -1,5 +1,7 @@
-import { consoleOps, refuse } from '$lib/server/admin/console';
+import { z } from 'zod';
+import { consoleOps } from '$lib/server/admin/console';
 import { reloadWalls } from '$lib/server/admin/ops';
+import { formAction, Refused } from '$lib/server/http/form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, depends }) => {
@@ -20,11 +22,11 @@ export const load: PageServerLoad = async ({ locals, depends }) => {
 };
 
 export const actions: Actions = {
-	reload: async (event) => {
-		const name = String((await event.request.formData()).get('name') ?? '').trim();
+	/** Reload the displays of one token (`name`), or all of them. */
+	reload: formAction('reload', { name: z.string().trim().optional() }, async ({ name }, event) => {
 		const { ctx, audit } = consoleOps(event);
-		if (name && !(await event.locals.services.walls.list()).some((c) => c.name === name)) return refuse('reload', { name: { key: 'errNotConnected', params: { value: name } } });
-		const n = await reloadWalls(ctx, audit, name || undefined);
-		return { reloaded: { name: name || null, count: n } };
-	}
+		if (name && !(await event.locals.services.walls.list()).some((c) => c.name === name)) throw new Refused({ name: { key: 'walls.errNotConnected', params: { value: name } } });
+		const n = await reloadWalls(ctx, audit, name);
+		return { reloaded: { name: name ?? null, count: n } };
+	})
 };

@@ -1,8 +1,9 @@
-import { fail } from '@sveltejs/kit';
+import { z } from 'zod';
 import { hotlineSettingsProblems, MAX_LIMIT_DAYS, type HotlineSettings } from '$lib/domain/hotline';
-import { problemText } from '$lib/console/hotline-strings';
 import { auditRequest } from '$lib/server/audit';
+import { hotlineMessage } from '$lib/server/hotline/desk';
 import { loadHotlineSettings, saveHotlineSettings } from '$lib/server/hotline/settings';
+import { field, formAction, Refused } from '$lib/server/http/form';
 import type { Actions, PageServerLoad } from './$types';
 
 /** 办理时限: working days per hotline category (admins). Dispatches use them from the next one on. */
@@ -11,21 +12,20 @@ export const load: PageServerLoad = async ({ locals }) => {
 	return { settings, errors, max: MAX_LIMIT_DAYS };
 };
 
+/** The table's rows (a name and its days each; a blank row is left out) and the default. */
+const LIMITS = { name: field.column(), days: field.column(), defaultDays: z.string().trim().default('') };
+
 export const actions: Actions = {
-	save: async (event) => {
+	save: formAction('save', LIMITS, async ({ name: names, days, defaultDays }, event) => {
 		const rt = event.locals.services;
-		const form = await event.request.formData();
-		const names = form.getAll('name').map((v) => String(v).trim());
-		const days = form.getAll('days').map((v) => String(v).trim());
 		// An emptied name removes the row.
 		const categories = names.flatMap((name, i) => (name ? [{ name, days: days[i] === '' ? NaN : Number(days[i]) }] : []));
-		const next: HotlineSettings = { categories, defaultDays: Number(form.get('defaultDays') ?? '') };
+		const next: HotlineSettings = { categories, defaultDays: Number(defaultDays) };
 		const problem = hotlineSettingsProblems(next)[0];
-		const rows = names.map((name, i) => ({ name, days: days[i] ?? '' }));
-		if (problem) return fail(400, { ...problem, error: problemText(problem, 'en'), rows, defaultDays: String(form.get('defaultDays') ?? '') });
+		if (problem) throw new Refused({ [problem.field]: hotlineMessage(problem) }, 400, { rows: names.map((name, i) => ({ name, days: days[i] ?? '' })), defaultDays });
 		const { settings: before } = await loadHotlineSettings(rt.handle.db);
 		await saveHotlineSettings(rt.handle.db, next);
 		await auditRequest(rt.handle.db, event, 'hotline.limits_update', 'hotline', { before, after: next });
 		return { saved: true };
-	}
+	})
 };

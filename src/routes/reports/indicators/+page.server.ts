@@ -1,12 +1,14 @@
-import { fail } from '@sveltejs/kit';
 import { randomBytes } from 'node:crypto';
+import type { RequestEvent } from '@sveltejs/kit';
+import { z } from 'zod';
 import { rankedRegions } from '$lib/domain/bulletin';
 import { checkEntry, indicatorEvents, indicatorKeys, indicatorPeriods, indicatorRanking, KNOWN_INDICATORS, previewIndicatorCsv, type IndicatorEntry } from '$lib/domain/indicators';
 import { decodeCsv } from '$lib/domain/org-csv';
 import { auditRequest } from '$lib/server/audit';
+import { field, formAction, onlyFor, Refused, worded } from '$lib/server/http/form';
 import { param, parseQuery } from '$lib/server/http/params';
 import { reportScope, scopeQuery, thisMonth } from '$lib/server/reports/page';
-import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 const MAX_CSV_BYTES = 1_500_000;
 const SHOWN = 500;
@@ -34,9 +36,8 @@ export const load: PageServerLoad = async (event) => {
 	};
 };
 
-function adminOnly(event: RequestEvent) {
-	return event.locals.user!.roles.includes('admin') ? null : fail(403, { error: 'only administrators enter indicator values' });
-}
+/** Only administrators enter values (leaders read the rankings). */
+const adminsOnly = <R>(form: string, action: (event: RequestEvent) => Promise<R>) => onlyFor(['admin'], form, 'indicators.readOnly', action);
 
 /** Send the entries as `indicator.reported` events through the ingest path, as the signed-in admin. */
 async function send(event: RequestEvent, entries: IndicatorEntry[], nonce: string, detail: Record<string, unknown>) {
@@ -46,33 +47,24 @@ async function send(event: RequestEvent, entries: IndicatorEntry[], nonce: strin
 	return { accepted: res.accepted, duplicates: res.duplicates, rejected: res.results.filter((r) => r.status === 'rejected').map((r) => r.error ?? '') };
 }
 
+const text = z.string().default('');
+const ENTER = { regionCode: text, period: text, indicator: text, customKey: text, value: text };
+const PREVIEW = { period: z.string().trim().optional(), file: field.file('indicators.errNoFile') };
+const APPLY = { text, period: z.string().trim().optional(), nonce: z.string().regex(/^[0-9a-f]{12}$/, 'indicators.errNonce').default(''), fileName: text };
+
 export const actions: Actions = {
 	/** One value typed in. */
-	enter: async (event) => {
-		const refused = adminOnly(event);
-		if (refused) return refused;
-		const form = await event.request.formData();
-		const values = {
-			regionCode: String(form.get('regionCode') ?? ''),
-			period: String(form.get('period') ?? ''),
-			indicator: String(form.get('indicator') === 'custom' ? (form.get('customKey') ?? '') : (form.get('indicator') ?? '')),
-			value: String(form.get('value') ?? '')
-		};
+	enter: adminsOnly('enter', formAction('enter', ENTER, async (f, event) => {
+		const values = { regionCode: f.regionCode, period: f.period, indicator: f.indicator === 'custom' ? f.customKey : f.indicator, value: f.value };
 		const { entry, problems } = checkEntry(values, event.locals.services.org());
-		if (!entry) return fail(400, { action: 'enter', problems, values: { ...values, indicator: String(form.get('indicator') ?? ''), customKey: String(form.get('customKey') ?? '') } });
+		if (!entry) throw new Refused(Object.fromEntries(problems.map((p) => [p.field ?? '', worded(p.zh, p.message)])));
 		const sent = await send(event, [entry], randomBytes(6).toString('hex'), { entries: [entry] });
 		return { action: 'enter', entered: entry, ...sent };
-	},
+	})),
 
 	/** Step 1 of an upload: read the file and show what it would do. Nothing is sent. */
-	preview: async (event) => {
-		const refused = adminOnly(event);
-		if (refused) return refused;
-		const form = await event.request.formData();
-		const file = form.get('file');
-		const period = String(form.get('period') ?? '').trim() || null;
-		if (!(file instanceof File) || file.size === 0) return fail(400, { action: 'preview', error: 'file: choose a CSV file', errorZh: 'CSV 文件：请选择文件' });
-		if (file.size > MAX_CSV_BYTES) return fail(400, { action: 'preview', error: `file: too large (${file.size} bytes, at most ${MAX_CSV_BYTES})`, errorZh: `CSV 文件：文件过大（${file.size} 字节，最多 ${MAX_CSV_BYTES} 字节）` });
+	preview: adminsOnly('preview', formAction('preview', PREVIEW, async ({ file, period = null }, event) => {
+		if (file.size > MAX_CSV_BYTES) throw new Refused({ file: { key: 'indicators.errTooLarge', params: { size: file.size, max: MAX_CSV_BYTES } } });
 		const { text, encoding } = decodeCsv(new Uint8Array(await file.arrayBuffer()));
 		const rt = event.locals.services;
 		const preview = previewIndicatorCsv(text, rt.org(), rt.projector.state.indicators, period);
@@ -83,23 +75,16 @@ export const actions: Actions = {
 			period,
 			nonce: randomBytes(6).toString('hex')
 		};
-	},
+	})),
 
 	/** Step 2: send the new and changed rows of the previewed file (checked again now). */
-	apply: async (event) => {
-		const refused = adminOnly(event);
-		if (refused) return refused;
-		const form = await event.request.formData();
-		const text = String(form.get('text') ?? '');
-		const period = String(form.get('period') ?? '').trim() || null;
-		const nonce = String(form.get('nonce') ?? '');
-		if (!/^[0-9a-f]{12}$/.test(nonce)) return fail(400, { action: 'apply', error: 'nonce: upload the file again', errorZh: '请重新上传文件' });
+	apply: adminsOnly('apply', formAction('apply', APPLY, async ({ text, period = null, nonce, fileName }, event) => {
+		if (!nonce) throw new Refused({ nonce: { key: 'indicators.errNonce' } });
 		const rt = event.locals.services;
 		const preview = previewIndicatorCsv(text, rt.org(), rt.projector.state.indicators, period);
-		if (preview.fileErrors.length) return fail(400, { action: 'apply', error: preview.fileErrors[0].message, errorZh: preview.fileErrors[0].zh });
+		if (preview.fileErrors.length) throw new Refused({ file: worded(preview.fileErrors[0].zh, preview.fileErrors[0].message) });
 		const entries = preview.rows.filter((r) => r.status !== 'unchanged').map(({ regionCode, period, indicator, value }) => ({ regionCode, period, indicator, value }));
-		const fileName = String(form.get('fileName') ?? '') || null;
-		const sent = entries.length ? await send(event, entries, nonce, { fileName, rows: entries.length, invalid: preview.counts.invalid }) : { accepted: 0, duplicates: 0, rejected: [] };
-		return { action: 'apply', applied: { fileName, ...preview.counts, ...sent } };
-	}
+		const sent = entries.length ? await send(event, entries, nonce, { fileName: fileName || null, rows: entries.length, invalid: preview.counts.invalid }) : { accepted: 0, duplicates: 0, rejected: [] };
+		return { action: 'apply', applied: { fileName: fileName || null, ...preview.counts, ...sent } };
+	}))
 };

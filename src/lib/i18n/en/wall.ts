@@ -1,7 +1,7 @@
-/** English wall strings (`?lang=en`). Same keys as zh.ts: a missing or extra key fails type-checking. */
-import type { Messages } from './index';
+/** The wall's strings in English (`?lang=en`): the keys of zh/wall.ts, no more and no fewer (type-checked). */
+import type { wall as zh } from '../zh/wall';
 
-export const en: Messages = {
+export const wall: Record<keyof typeof zh, string> = {
 	// ── Header, status, banner ────────────────────────────────────────────────
 	'wall.title': 'Command Center',
 	'wall.defaultName': 'Government Service Center',

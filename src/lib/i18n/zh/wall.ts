@@ -1,8 +1,5 @@
-/**
- * Chinese wall strings (the default language). The keys defined here are the message keys:
- * `en.ts` must have exactly the same ones (type-checked). `{name}` marks a parameter.
- */
-export const zh = {
+/** The wall's strings in Chinese (the default language). `{name}` marks a parameter. */
+export const wall = {
 	// ── Header, status, banner ────────────────────────────────────────────────
 	'wall.title': '指挥大屏',
 	'wall.defaultName': '政务服务中心',
