@@ -7,7 +7,7 @@
  * DATABASE_URL or TEST_DATABASE_URL is set (a fresh database per run, dropped afterwards).
  *
  * 1. ingest    events/s through POST /api/v1/events (500-event batches of DaySimulator events,
- *              4 senders in flight), next to a raw 500-row multi-row INSERT of the same rows
+ *              one sender in sequence, then 8 senders in flight), next to a raw 500-row multi-row INSERT of the same rows
  *              into the same `events` table through the same driver; median of a few runs.
  * 2. latency   ingest → WebSocket client latency p50/p99 with 100 clients (events=all) at
  *              500 events/s (10-event batches every 20 ms); the send time rides in the event id.
@@ -118,7 +118,8 @@ const SIZES = {
 	ingestEventsPerRun: Q ? 10_000 : 50_000,
 	ingestRuns: Q ? 2 : ingestRunsFromEnv(),
 	ingestBatch: 500,
-	ingestSenders: 4,
+	/** Issue #12: one sender posting in sequence, and eight concurrent senders. */
+	ingestSenders: [1, 8],
 	latencyClients: 100,
 	latencyBatch: 10,
 	latencyEveryMs: 20,
@@ -305,23 +306,32 @@ async function settle(server: TestServer, quietMs = 1500, limit = 20_000): Promi
 
 // ── 1. ingest throughput ───────────────────────────────────────────────────────
 
+/** The server's rate with a number of senders in flight, next to the raw INSERT of the same rows. */
+interface IngestMode {
+	senders: number;
+	serverEventsPerSec: number[];
+	serverMedian: number;
+	/** server ÷ raw (medians). */
+	ratio: number;
+	/** Server process CPU during each run, in % of one core. */
+	serverCpuPct: number[];
+}
+
 interface IngestFigure {
 	backend: Backend;
 	eventsPerRun: number;
 	runs: number;
 	batch: number;
-	senders: number;
-	serverEventsPerSec: number[];
+	modes: IngestMode[];
 	rawEventsPerSec: number[];
 	/** PGlite only: the raw INSERTs plus the server's own WAL fsync after each transaction (DbHandle.flushCommits). */
 	rawFsyncEventsPerSec: number[] | null;
-	serverMedian: number;
 	rawMedian: number;
 	rawFsyncMedian: number | null;
-	ratio: number;
-	/** Server process CPU during each run, in % of one core. */
-	serverCpuPct: number[];
 }
+
+/** Bench limit (issue #12): ingest at least half the raw batched INSERT, for each sender mode. */
+export const INGEST_MIN_RATIO = 0.5;
 
 async function postBatch(server: TestServer, key: string, body: string): Promise<{ accepted: number; rejected: number; duplicates: number; firstError?: string }> {
 	for (let attempt = 0; attempt < 20; attempt++) {
@@ -339,9 +349,10 @@ async function postBatch(server: TestServer, key: string, body: string): Promise
 }
 
 async function benchIngest(backend: Backend): Promise<IngestFigure> {
-	const { ingestEventsPerRun: perRun, ingestRuns: runs, ingestBatch: batch, ingestSenders: senders } = SIZES;
-	say(`ingest/${backend}: generating ${fmt(perRun * runs)} DaySimulator events (${runs} runs × ${fmt(perRun)})`);
-	const all = simulatedEvents(perRun * runs, { seed: 101, idPrefix: `ing${backend === 'pglite' ? 'l' : 'p'}`, end: Date.now() - 60_000 });
+	const { ingestEventsPerRun: perRun, ingestRuns: runs, ingestBatch: batch, ingestSenders: modes } = SIZES;
+	const total = perRun * runs * modes.length;
+	say(`ingest/${backend}: generating ${fmt(total)} DaySimulator events (${runs} runs × ${modes.length} sender modes × ${fmt(perRun)})`);
+	const all = simulatedEvents(total, { seed: 101, idPrefix: `ing${backend === 'pglite' ? 'l' : 'p'}`, end: Date.now() - 60_000 });
 
 	const srv = await launch(backend);
 	const raw = await openRawDb(backend);
@@ -349,45 +360,52 @@ async function benchIngest(backend: Backend): Promise<IngestFigure> {
 		const { key } = await provision(srv.server, `ingest-${backend}`);
 		say(`ingest/${backend}: server up in ${(srv.startupMs / 1000).toFixed(1)} s, demo org loaded via PUT /api/v1/org`);
 		const driver = rawDriver(raw.handle);
-		const serverRates: number[] = [];
+		const serverRates = modes.map(() => [] as number[]);
+		const serverCpu = modes.map(() => [] as number[]);
 		const rawRates: number[] = [];
 		const rawFsyncRates: number[] = [];
-		const serverCpu: number[] = [];
 		let rawSeq = 1;
+		let slice = 0;
 		for (let r = 0; r < runs; r++) {
 			checkDeadline('ingest');
-			const evs = all.slice(r * perRun, (r + 1) * perRun);
-			// Server: bodies serialized beforehand, `senders` requests in flight.
-			const bodies: string[] = [];
-			for (let i = 0; i < evs.length; i += batch) bodies.push(JSON.stringify({ events: evs.slice(i, i + batch) }));
-			let next = 0;
-			let accepted = 0;
-			let rejected = 0;
-			let dups = 0;
-			let firstError: string | undefined;
-			const cpu0 = cpuSeconds(srv.server.proc?.pid);
-			const t0 = performance.now();
-			await withTimeout(
-				Promise.all(
-					Array.from({ length: senders }, async () => {
-						while (next < bodies.length) {
-							const res = await postBatch(srv.server, key, bodies[next++]);
-							accepted += res.accepted;
-							rejected += res.rejected;
-							dups += res.duplicates;
-							firstError ??= res.firstError;
-						}
-					})
-				),
-				10 * 60_000,
-				'ingest run'
-			);
-			const serverSec = (performance.now() - t0) / 1000;
-			serverCpu.push(((cpuSeconds(srv.server.proc?.pid) - cpu0) / serverSec) * 100);
-			if (accepted !== evs.length) say(`ingest/${backend}: WARNING ${accepted} accepted, ${rejected} rejected, ${dups} duplicates of ${evs.length}; first error: ${firstError}`);
-			serverRates.push(accepted / serverSec);
+			const notes: string[] = [];
+			let evs: HallEvent[] = [];
+			for (const [m, senders] of modes.entries()) {
+				evs = all.slice(slice * perRun, ++slice * perRun);
+				// Server: bodies serialized beforehand, `senders` requests in flight (1: each waits for the previous reply).
+				const bodies: string[] = [];
+				for (let i = 0; i < evs.length; i += batch) bodies.push(JSON.stringify({ events: evs.slice(i, i + batch) }));
+				let next = 0;
+				let accepted = 0;
+				let rejected = 0;
+				let dups = 0;
+				let firstError: string | undefined;
+				const cpu0 = cpuSeconds(srv.server.proc?.pid);
+				const t0 = performance.now();
+				await withTimeout(
+					Promise.all(
+						Array.from({ length: senders }, async () => {
+							while (next < bodies.length) {
+								const res = await postBatch(srv.server, key, bodies[next++]);
+								accepted += res.accepted;
+								rejected += res.rejected;
+								dups += res.duplicates;
+								firstError ??= res.firstError;
+							}
+						})
+					),
+					10 * 60_000,
+					'ingest run'
+				);
+				const serverSec = (performance.now() - t0) / 1000;
+				serverCpu[m].push(((cpuSeconds(srv.server.proc?.pid) - cpu0) / serverSec) * 100);
+				if (accepted !== evs.length) say(`ingest/${backend}: WARNING ${accepted} accepted, ${rejected} rejected, ${dups} duplicates of ${evs.length}; first error: ${firstError}`);
+				serverRates[m].push(accepted / serverSec);
+				notes.push(`${senders} sender${senders === 1 ? '' : 's'} ${fmt(accepted / serverSec)} ev/s (${serverCpu[m].at(-1)!.toFixed(0)}% of a core)`);
+				await settle(srv.server, 1000, 10_000);
+			}
 
-			// Raw: the same rows (validated and placed the same way), 500-row INSERTs, one transaction each.
+			// Raw: rows like the last mode's (validated and placed the same way), 500-row INSERTs, one transaction each.
 			const { placed } = placeEvents(evs, `bench-ingest-${backend}`, rawSeq, ORG_INDEX);
 			rawSeq += placed.length;
 			const rows = placed.map(rowParams);
@@ -407,36 +425,37 @@ async function benchIngest(backend: Backend): Promise<IngestFigure> {
 				fsyncNote = `; raw + WAL fsync ${fmt(again.length / sec)} rows/s`;
 			}
 			say(
-				`ingest/${backend} run ${r + 1}/${runs}: server ${fmt(accepted)} events in ${serverSec.toFixed(2)} s = ${fmt(accepted / serverSec)} ev/s ` +
-					`(server process at ${serverCpu[r].toFixed(0)}% of a core, load avg ${os.loadavg()[0].toFixed(2)}); ` +
+				`ingest/${backend} run ${r + 1}/${runs}: server ${notes.join(', ')}, load avg ${os.loadavg()[0].toFixed(2)}; ` +
 					`raw INSERT ${fmt(rows.length)} rows in ${rawSec.toFixed(2)} s = ${fmt(rows.length / rawSec)} rows/s${fsyncNote}`
 			);
-			await settle(srv.server, 1000, 10_000);
 		}
+		const rawMedian = median(rawRates);
 		const fig: IngestFigure = {
 			backend,
 			eventsPerRun: perRun,
 			runs,
 			batch,
-			senders,
-			serverEventsPerSec: serverRates.map(Math.round),
+			modes: modes.map((senders, m) => ({
+				senders,
+				serverEventsPerSec: serverRates[m].map(Math.round),
+				serverMedian: Math.round(median(serverRates[m])),
+				ratio: median(serverRates[m]) / rawMedian,
+				serverCpuPct: serverCpu[m].map((x) => Math.round(x))
+			})),
 			rawEventsPerSec: rawRates.map(Math.round),
 			rawFsyncEventsPerSec: rawFsyncRates.length ? rawFsyncRates.map(Math.round) : null,
-			serverMedian: Math.round(median(serverRates)),
-			rawMedian: Math.round(median(rawRates)),
-			rawFsyncMedian: rawFsyncRates.length ? Math.round(median(rawFsyncRates)) : null,
-			ratio: median(serverRates) / median(rawRates),
-			serverCpuPct: serverCpu.map((x) => Math.round(x))
+			rawMedian: Math.round(rawMedian),
+			rawFsyncMedian: rawFsyncRates.length ? Math.round(median(rawFsyncRates)) : null
 		};
-		say(
-			`ingest/${backend}: median server ${fmt(fig.serverMedian)} ev/s, raw ${fmt(fig.rawMedian)} rows/s, server÷raw ${fig.ratio.toFixed(2)}` +
-				(fig.rawFsyncMedian ? `; raw + WAL fsync ${fmt(fig.rawFsyncMedian)} rows/s (server÷that ${(fig.serverMedian / fig.rawFsyncMedian).toFixed(2)})` : '')
-		);
+		for (const mode of fig.modes)
+			say(
+				`ingest/${backend}: ${mode.senders} sender${mode.senders === 1 ? '' : 's'}: median server ${fmt(mode.serverMedian)} ev/s, raw ${fmt(fig.rawMedian)} rows/s, server÷raw ${mode.ratio.toFixed(2)} (limit ≥ ${INGEST_MIN_RATIO})` +
+					(fig.rawFsyncMedian ? `; raw + WAL fsync ${fmt(fig.rawFsyncMedian)} rows/s (server÷that ${(mode.serverMedian / fig.rawFsyncMedian).toFixed(2)})` : '')
+			);
 		// Each run lands on top of the previous ones: a cost that grows with the log shows here
 		// (BENCH_INGEST_RUNS=6 or more makes it plain).
-		say(
-			`ingest/${backend}: last run ÷ first run ${(serverRates[serverRates.length - 1] / serverRates[0]).toFixed(2)} with ${fmt(perRun * (runs - 1))} more events in the log (1.0 = flat)`
-		);
+		const last = fig.modes.at(-1)!.serverEventsPerSec;
+		say(`ingest/${backend}: last run ÷ first run ${(last[last.length - 1] / last[0]).toFixed(2)} with ${fmt(perRun * modes.length * (runs - 1))} more events in the log (1.0 = flat)`);
 		return fig;
 	} finally {
 		await raw.close();
@@ -910,19 +929,22 @@ function summary(res: Results): string {
 	out.push('note: 2 shared cores — other work on the machine makes these figures noisy.');
 	if (res.ingest.length) {
 		const f0 = res.ingest[0];
-		out.push('', `1. Ingest throughput — ${f0.runs} runs × ${fmt(f0.eventsPerRun)} DaySimulator events, ${f0.batch}/batch, ${f0.senders} senders in flight (median; all runs)`);
+		out.push('', `1. Ingest throughput — ${f0.runs} runs × ${fmt(f0.eventsPerRun)} DaySimulator events per sender mode, ${f0.batch}/batch (median; all runs); limit: server ≥ ${INGEST_MIN_RATIO}× raw`);
 		out.push(
 			table(
-				['backend', 'server ev/s', 'raw INSERT rows/s', 'server÷raw', 'raw+fsync rows/s', 'server runs', 'raw runs'],
-				res.ingest.map((f) => [
-					f.backend,
-					fmt(f.serverMedian),
-					fmt(f.rawMedian),
-					f.ratio.toFixed(2),
-					f.rawFsyncMedian ? fmt(f.rawFsyncMedian) : '—',
-					f.serverEventsPerSec.map((x) => fmt(x)).join(' / '),
-					f.rawEventsPerSec.map((x) => fmt(x)).join(' / ')
-				])
+				['backend', 'senders', 'server ev/s', 'raw INSERT rows/s', 'server÷raw', 'raw+fsync rows/s', 'server runs', 'raw runs'],
+				res.ingest.flatMap((f) =>
+					f.modes.map((m) => [
+						f.backend,
+						String(m.senders),
+						fmt(m.serverMedian),
+						fmt(f.rawMedian),
+						m.ratio.toFixed(2),
+						f.rawFsyncMedian ? fmt(f.rawFsyncMedian) : '—',
+						m.serverEventsPerSec.map((x) => fmt(x)).join(' / '),
+						f.rawEventsPerSec.map((x) => fmt(x)).join(' / ')
+					])
+				)
 			)
 		);
 		out.push('   raw = 500-row multi-row INSERTs, one transaction each, one writer, same driver and table; raw+fsync (PGlite, which runs with fsync off) adds');

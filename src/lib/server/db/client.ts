@@ -213,3 +213,28 @@ export function rowsOf<T>(result: unknown): T[] {
 	const r = result as { rows?: T[] };
 	return Array.isArray(r) ? (r as T[]) : (r.rows ?? []);
 }
+
+type DriverClient = {
+	unsafe?: (text: string, params: unknown[], opts: { prepare: boolean }) => Promise<Array<Record<string, unknown>>>;
+	query?: (text: string, params: unknown[]) => Promise<{ rows: Array<Record<string, unknown>> }>;
+};
+
+/**
+ * The driver's own parameterized query inside `tx`, for the ingest hot path. drizzle's `execute`
+ * sends every statement unnamed, and postgres.js then asks the server for the parameter types
+ * before each one (a round trip and a parse per request); here the statement is prepared once per
+ * connection and reused. PGlite runs in-process: its query as is. (Relies on drizzle's session
+ * holding the driver's client as `client`, checked here so an upgrade that changes it fails loudly.)
+ */
+export function driverQuery(tx: Tx): (text: string, params: unknown[]) => Promise<Array<Record<string, unknown>>> {
+	const client = (tx as unknown as { session?: { client?: DriverClient } }).session?.client;
+	if (client && typeof client.unsafe === 'function') {
+		const unsafe = client.unsafe.bind(client);
+		return (text, params) => unsafe(text, params, { prepare: true });
+	}
+	if (client && typeof client.query === 'function') {
+		const query = client.query.bind(client);
+		return async (text, params) => (await query(text, params)).rows;
+	}
+	throw new Error('driverQuery: this drizzle session has no driver client (drizzle-orm changed its internals?)');
+}

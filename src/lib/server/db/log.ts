@@ -12,10 +12,32 @@ import { asc, gt, sql } from 'drizzle-orm';
 import type { HallEvent } from '../../domain/catalog';
 import type { EventPlace } from '../../domain/org';
 import type { PlacedEvent } from '../../domain/projection';
-import { rowsOf, type Database, type Tx } from './client';
+import { driverQuery, rowsOf, type Database, type Tx } from './client';
 import { events } from './schema';
 
 export const LOG_CHANNEL = 'hallwatch_log';
+
+const LOCK_HEAD = 'select seq from log_head where id = 1 for update';
+/** The append: $1 the rows (JSON), $2 the sender, $3 the NOTIFY channel (APPEND_NOTIFY). */
+const appendText = (notify: boolean) => `
+	with input as (
+		select * from jsonb_to_recordset($1::jsonb) as r(ord int, event_id text, type text, occurred_at timestamptz,
+			occurred_at_raw text, source text, data jsonb, center_code text, region_code text, department_code text, window_code text, staff_code text)
+	),
+	fresh as (
+		select i.*, (select seq from log_head where id = 1) + row_number() over (order by i.ord) as seq from input i
+		where not exists (select 1 from events e where e.sender = $2 and e.event_id = i.event_id)
+	),
+	ins as (
+		insert into events (seq, sender, event_id, type, occurred_at, occurred_at_raw, source, data, center_code, region_code, department_code, window_code, staff_code)
+		select seq, $2, event_id, type, occurred_at, occurred_at_raw, source, data, center_code, region_code, department_code, window_code, staff_code from fresh
+		returning seq, event_id
+	),
+	moved as (update log_head set seq = (select max(seq) from ins) where id = 1 and exists (select 1 from ins))
+	${notify ? ', notified as (select pg_notify($3, (select max(seq) from ins)::text) where exists (select 1 from ins))' : ''}
+	select ins.event_id as id, ins.seq from ins ${notify ? 'left join notified on true' : ''} order by ins.seq`;
+const APPEND = appendText(false);
+const APPEND_NOTIFY = appendText(true);
 
 export interface AppendInput {
 	event: HallEvent;
@@ -64,27 +86,11 @@ export async function appendEvents(
 		// one statement that skips the ids this sender stored before (one probe of the unique index
 		// per id), numbers the rest head+1 … head+n in request order, inserts them and moves the head.
 		// The second starts after the first holds the lock, so it sees every earlier commit.
-		const lock = tx.execute(sql`select seq from log_head where id = 1 for update`);
-		const notify = opts.notify ? sql`, notified as (select pg_notify(${LOG_CHANNEL}, (select max(seq) from ins)::text) where exists (select 1 from ins))` : sql``;
-		const insert = tx.execute(sql`
-			with input as (
-				select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(ord int, event_id text, type text, occurred_at timestamptz,
-					occurred_at_raw text, source text, data jsonb, center_code text, region_code text, department_code text, window_code text, staff_code text)
-			),
-			fresh as (
-				select i.*, (select seq from log_head where id = 1) + row_number() over (order by i.ord) as seq from input i
-				where not exists (select 1 from events e where e.sender = ${sender} and e.event_id = i.event_id)
-			),
-			ins as (
-				insert into events (seq, sender, event_id, type, occurred_at, occurred_at_raw, source, data, center_code, region_code, department_code, window_code, staff_code)
-				select seq, ${sender}, event_id, type, occurred_at, occurred_at_raw, source, data, center_code, region_code, department_code, window_code, staff_code from fresh
-				returning seq, event_id
-			),
-			moved as (update log_head set seq = (select max(seq) from ins) where id = 1 and exists (select 1 from ins))
-			${notify}
-			select ins.event_id as id, ins.seq from ins ${opts.notify ? sql`left join notified on true` : sql``} order by ins.seq`);
+		const query = driverQuery(tx);
+		const lock = query(LOCK_HEAD, []);
+		const insert = opts.notify ? query(APPEND_NOTIFY, [JSON.stringify(rows), sender, LOG_CHANNEL]) : query(APPEND, [JSON.stringify(rows), sender]);
 		const [, result] = await Promise.all([lock, insert]);
-		const seqById = new Map(rowsOf<{ id: string; seq: number | string }>(result).map((r) => [r.id, Number(r.seq)]));
+		const seqById = new Map((result as Array<{ id: string; seq: number | string }>).map((r) => [r.id, Number(r.seq)]));
 		for (const { event, place } of items) {
 			const seq = seqById.get(event.id);
 			if (seq === undefined) duplicates.add(event.id);
