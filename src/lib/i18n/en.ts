@@ -146,6 +146,7 @@ export const en: Messages = {
 	'region.tilesRegions': 'Areas',
 	'region.tilesCenters': 'Service centers',
 	'region.page': 'Page {i}/{n}',
+	'region.map': 'Map',
 	'region.centersCount': '{n} centers',
 	'region.windows': 'Windows {open}/{total}',
 	'region.centerTag': 'Center',

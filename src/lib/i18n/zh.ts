@@ -147,6 +147,7 @@ export const zh = {
 	'region.tilesRegions': '下辖地区',
 	'region.tilesCenters': '辖区服务中心',
 	'region.page': '第 {i}/{n} 页',
+	'region.map': '下辖地区分布',
 	'region.centersCount': '{n}个中心',
 	'region.windows': '窗口 {open}/{total}',
 	'region.centerTag': '本级',

@@ -4,6 +4,7 @@ import {
 	cycleIndex,
 	figureTone,
 	isRegionWall,
+	mapAreas,
 	MIN_TILE_FIGURES,
 	RANK_FIGURES,
 	rankCenters,
@@ -132,6 +133,19 @@ describe('region walls', () => {
 		expect(many.perPage * many.pages).toBeGreaterThanOrEqual(40);
 		const cm = tileCapacity(many.tileWidth, many.tileHeight);
 		expect(cm.cols * cm.rows).toBeGreaterThanOrEqual(MIN_TILE_FIGURES);
+	});
+
+	it('colour the map’s child regions by the ranking’s figure', () => {
+		const tiles = regionTiles(snap({ centers: { 'HN-C': summary('湖南省政务服务中心', 'HN') }, regions: [{ ...tile('HN-01', '长沙市'), redMonth: 2, waitingNow: 30 }, tile('HN-02', '株洲市')] }));
+		expect(mapAreas(tiles, 'cardsMonth')).toEqual([
+			{ code: 'HN-01', name: '长沙市', text: '2/1', tone: 'bad', share: 0 },
+			{ code: 'HN-02', name: '株洲市', text: '0/1', tone: 'warn', share: 0 }
+		]);
+		expect(mapAreas(tiles, 'presenceResponseRate').map((a) => a.text)).toEqual(['96.0%', '96.0%']);
+		expect(mapAreas(tiles, 'waitingNow').map((a) => [a.tone, a.share])).toEqual([
+			['plain', 1],
+			['plain', 0.5]
+		]);
 	});
 
 	it('shorten center names without making them read as regions, and link keeping token and language only', () => {

@@ -218,6 +218,41 @@ export function rankTone(figure: RankFigureKey, r: RankedCenter): Tone {
 	}
 }
 
+// ── The map ─────────────────────────────────────────────────────────────────────
+
+export interface MapArea {
+	/** The child region's code (the map's features carry it as properties.code). */
+	code: string;
+	name: string;
+	/** The figure as shown ("93.1%", "1/2"), and how bad it is. */
+	text: string;
+	tone: Tone;
+	/** 0–1 for figures not judged (a region's queue): how much of the largest. */
+	share: number;
+}
+
+/** The child regions on the map, coloured by the figure the ranking shows. */
+export function mapAreas(tiles: Tile[], figure: RankFigureKey): MapArea[] {
+	const regions = tiles.filter((t) => t.kind === 'region');
+	const max = Math.max(1, ...regions.map((t) => t.waitingNow));
+	return regions.map((t) => {
+		const base = { code: t.code, name: t.name, share: 0 };
+		switch (figure) {
+			case 'presenceResponseRate':
+				return { ...base, text: t.presenceResponseRate == null ? '—' : `${fmtRate(t.presenceResponseRate)}%`, tone: figureTone('presenceResponseRate', t) };
+			case 'satisfactionRate':
+				return { ...base, text: t.satisfactionRate == null ? '—' : `${fmtRate(t.satisfactionRate)}%`, tone: figureTone('satisfactionRate', t) };
+			case 'cardsMonth':
+				return { ...base, text: `${t.redMonth}/${t.yellowMonth}`, tone: figureTone('cards', t) };
+			case 'casesOverdueOpen':
+				return { ...base, text: fmtInt(t.casesOverdueOpen), tone: figureTone('casesOverdueOpen', t) };
+			case 'avgWaitSec':
+			case 'waitingNow':
+				return { ...base, text: fmtInt(t.waitingNow), tone: 'plain', share: t.waitingNow / max };
+		}
+	});
+}
+
 // ── Names and links ─────────────────────────────────────────────────────────────
 
 const CENTER_SUFFIXES: Array<[RegExp, string]> = [
