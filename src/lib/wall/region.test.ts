@@ -133,6 +133,10 @@ describe('region walls', () => {
 		expect(many.perPage * many.pages).toBeGreaterThanOrEqual(40);
 		const cm = tileCapacity(many.tileWidth, many.tileHeight);
 		expect(cm.cols * cm.rows).toBeGreaterThanOrEqual(MIN_TILE_FIGURES);
+		// 18 children (a prefecture's counties and its own hall): two even pages, not 12 and 6.
+		const pref = tileGrid(18, 1270, 664, opts);
+		expect([pref.pages, pref.perPage]).toEqual([2, 9]);
+		expect(pref.cols * pref.rows).toBeGreaterThanOrEqual(9);
 	});
 
 	it('colour the map’s child regions by the ranking’s figure', () => {
@@ -152,6 +156,10 @@ describe('region walls', () => {
 		expect(shortCenterName('西昌市政务服务中心')).toBe('西昌市政务中心');
 		expect(shortCenterName('岭西顺和乡便民服务中心')).toBe('岭西顺和乡便民中心');
 		expect(shortCenterName('盘锦市行政审批局')).toBe('盘锦市行政审批局');
+		expect(shortCenterName('凉山彝族自治州政务服务中心')).toBe('凉山州政务中心');
+		expect(shortCenterName('湘西土家族苗族自治州政务服务中心')).toBe('湘西州政务中心');
+		expect(shortCenterName('木里藏族自治县政务服务中心')).toBe('木里县政务中心');
+		expect(shortCenterName('木里藏族安宁乡便民服务中心')).toBe('木里藏族安宁乡便民中心');
 		const here = new URL('http://x/wall/hall?token=hwd_a%2Bb&region=HN&lang=en&rotate=hall&name=X');
 		expect(wallHref(here, { region: 'HN-01' })).toBe('/wall?token=hwd_a%2Bb&region=HN-01&lang=en');
 		expect(wallHref(new URL('http://x/wall?region=HN'), { center: 'HN-C' })).toBe('/wall?center=HN-C');

@@ -255,6 +255,8 @@ export function mapAreas(tiles: Tile[], figure: RankFigureKey): MapArea[] {
 
 // ── Names and links ─────────────────────────────────────────────────────────────
 
+/** An autonomous prefecture's, county's or banner's usual short form: 凉山彝族自治州 → 凉山州, 湘西土家族苗族自治州 → 湘西州. */
+const AUTONOMOUS = /^(.{2,}?)(?:[^族]{1,3}族)+自治(州|县|旗)/;
 const CENTER_SUFFIXES: Array<[RegExp, string]> = [
 	[/政务服务中心$/, '政务中心'],
 	[/便民服务中心$/, '便民中心'],
@@ -263,12 +265,13 @@ const CENTER_SUFFIXES: Array<[RegExp, string]> = [
 
 /**
  * A center's name where space is short: the generic suffix in its short form ("西昌市政务服务中心"
- * → "西昌市政务中心"), so it still reads as a center and not as the region it is named after;
- * never a code.
+ * → "西昌市政务中心"), so it still reads as a center and not as the region it is named after, and
+ * an autonomous region's short form (凉山彝族自治州政务服务中心 → 凉山州政务中心); never a code.
  */
 export function shortCenterName(name: string): string {
-	for (const [suffix, short] of CENTER_SUFFIXES) if (suffix.test(name)) return name.replace(suffix, short);
-	return name;
+	let s = name.replace(AUTONOMOUS, '$1$2');
+	for (const [suffix, short] of CENTER_SUFFIXES) if (suffix.test(s)) return s.replace(suffix, short);
+	return s;
 }
 
 /**
@@ -332,7 +335,8 @@ export interface TileGrid {
  * Columns and rows for n tiles in w × h (design px), each at least `minW` wide (a name) and
  * showing `want` figures if it can and at least MIN_TILE_FIGURES: the layout that shows the most
  * figures per tile, then the largest tiles near `aspect`. When not all n can show the minimum,
- * pages of as many as can.
+ * as few pages as can, their tiles shared out evenly (18 in pages of 12 and 6 → two of 9) and
+ * laid out as above.
  */
 export function tileGrid(n: number, w: number, h: number, opts: { gap: number; aspect: number; want: number; minW: number }): TileGrid {
 	const { gap, aspect, minW } = opts;
@@ -358,19 +362,18 @@ export function tileGrid(n: number, w: number, h: number, opts: { gap: number; a
 		}
 	}
 	if (best) return best;
-	// Pages: the most tiles that still show the minimum (then the most figures).
-	let page: TileGrid = { cols: 1, rows: 1, perPage: 1, pages: n, ...(({ tw, th }) => ({ tileWidth: tw, tileHeight: th }))(size(1, 1)) };
-	let pageKey = [0, -1];
+	// Pages: as few as the minimum allows, then as many figures as the tiles of a page can show.
+	let most = 0;
 	for (let cols = 1; cols <= Math.min(n, 12); cols++)
 		for (let rows = 1; rows <= Math.min(n, 12); rows++) {
 			const { tw, th } = size(cols, rows);
-			const f = figures(tw, th);
-			if (f < need) continue;
-			const key = [Math.min(n, cols * rows), f];
-			if (key[0] > pageKey[0] || (key[0] === pageKey[0] && key[1] > pageKey[1])) {
-				pageKey = key;
-				page = { cols, rows, perPage: cols * rows, pages: Math.ceil(n / (cols * rows)), tileWidth: tw, tileHeight: th };
-			}
+			if (figures(tw, th) >= need) most = Math.max(most, cols * rows);
 		}
-	return page;
+	if (most === 0) {
+		const { tw, th } = size(1, 1);
+		return { cols: 1, rows: 1, perPage: 1, pages: n, tileWidth: tw, tileHeight: th };
+	}
+	const pages = Math.ceil(n / most);
+	const perPage = Math.ceil(n / pages);
+	return { ...tileGrid(perPage, w, h, opts), perPage, pages };
 }
