@@ -13,7 +13,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { cst, startServer, type TestServer } from '../integration/harness';
 import { DEMO_REGION_CODE } from '../../src/lib/server/sim/demo-org';
 import { shortCenterName } from '../../src/lib/wall/region';
-import { card, CENTER, CITY, COUNTY, ensureShotsDir, inspectLayout, networkOn, postAll, PROVINCE, regionWallUrl, seedBusyDemo, SHOTS, ticket, wallUrl, watchErrors, type Seeded } from './wall-helpers';
+import { card, CENTER, CITY, COUNTY, ensureShotsDir, inspectLayout, networkOn, postAll, PROVINCE, regionWallUrl, seedBusyDemo, seedNetwork, SHOTS, ticket, wallUrl, watchErrors, type Seeded } from './wall-helpers';
 
 const SIZES: Array<[number, number]> = [
 	[1366, 768],
@@ -383,5 +383,41 @@ test('region walls link: a tile opens the child region’s wall, a ranked center
 	await expect(page.getByTestId('center-name')).toHaveText(nameOf(code));
 	await expect(page.getByTestId('view-overview')).not.toHaveAttribute('data-scope', 'region');
 	await expect(page.locator('[data-testid="window-grid"] [data-testid^="window-"]')).toHaveCount(8);
+	expect(errors, 'console errors and page errors').toEqual([]);
+});
+
+test('a prefecture of 17 counties and 120 centers: its 18 tiles page through on the clock, every one shown in turn; its ranking fits', async ({ page }) => {
+	test.setTimeout(420_000);
+	const pref = await seedNetwork(server, seeded.key, { shape: { centers: 120, windowsPerCenter: 4, cities: 0, counties: 17 } });
+	console.log(`[layout] prefecture of ${pref.org.centers.length} centers seeded: ${pref.events} events in ${pref.ms} ms`);
+	const top = pref.org.regions.find((r) => !r.parentCode)!.code;
+	const errors = watchErrors(page);
+	for (const [w, h] of REGION_SIZES) {
+		await page.setViewportSize({ width: w, height: h });
+		for (const p of REGION_PAGES) {
+			await openRegionWall(page, top, p);
+			const report = await inspectLayout(page);
+			const shot = `${SHOTS}/wall-region-${top}-${p}-${w}x${h}.png`;
+			await page.screenshot({ path: shot });
+			if (w / h >= 2.5) for (let i = 0; i < 3; i++) await page.screenshot({ path: shot.replace(/\.png$/, `-panel${i + 1}.png`), clip: { x: (i * w) / 3, y: 0, width: w / 3, height: h } });
+			expect.soft(report.problems, `prefecture ${p} ${w}×${h}: layout problems`).toEqual([]);
+		}
+	}
+	// The overview at 1920×1080: pages of tiles, each child on one of them within a cycle.
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	await openRegionWall(page, top, 'overview');
+	const want = 1 + pref.org.regions.filter((r) => r.parentCode === top).length;
+	const tiles = page.locator('[data-testid="panel-regions"] a[data-testid^="tile-"]');
+	await expect(page.getByTestId('panel-regions-page')).toBeVisible();
+	const pages = Number(/\/(\d+)/.exec((await page.getByTestId('panel-regions-page').textContent()) ?? '')![1]);
+	expect(pages).toBeGreaterThan(1);
+	const seen = new Set<string>();
+	const until = Date.now() + pages * 15_000 + 3000;
+	while (Date.now() < until && seen.size < want) {
+		for (const id of await tiles.evaluateAll((as) => as.map((a) => a.getAttribute('data-testid')!))) seen.add(id);
+		await page.waitForTimeout(1000);
+	}
+	expect(seen.size, `tiles seen over ${pages} pages`).toBe(want);
+	await expect(page.getByTestId('region-tiles')).toHaveAttribute('data-count', String(want));
 	expect(errors, 'console errors and page errors').toEqual([]);
 });
