@@ -17,7 +17,9 @@ import type { Page } from '@playwright/test';
 import fs from 'node:fs';
 import { cst, type TestServer } from '../integration/harness';
 import { DEMO_CENTER_CODE, demoOrg } from '../../src/lib/server/sim/demo-org';
+import { networkOrg, NetworkSimulator, type NetworkShape } from '../../src/lib/server/sim/network';
 import { DaySimulator } from '../../src/lib/server/sim/simulator';
+import type { OrgData } from '../../src/lib/domain/org';
 
 export const CENTER = DEMO_CENTER_CODE;
 export const SHOTS = 'tests/e2e/screenshots';
@@ -98,6 +100,59 @@ export async function seedBusyDemo(server: TestServer, opts: { localHour?: numbe
 	const events = sim.eventsBetween(from, now);
 	await postAll(server, key, events);
 	return { key, token, tz, offsetHours, events: events.length, ms: Date.now() - t0 };
+}
+
+/** The region walls' network: a province of 40 centers in 2 cities and 6 counties (8 windows each). */
+export const NETWORK: NetworkShape = { centers: 40, windowsPerCenter: 8, cities: 2, counties: 6 };
+/** Its province, a city and a county of that city (codes as networkOrg gives them). */
+export const PROVINCE = 'HN';
+export const CITY = 'HN-01';
+export const COUNTY = 'HN-01-01';
+
+export interface SeededNetwork {
+	org: OrgData;
+	events: number;
+	ms: number;
+}
+
+/**
+ * Upload a network org (`networkOrg`, beside whatever the server holds: org data is upserted by
+ * code) with every center in a zone where it is about `localHour` now, and feed today so far
+ * from `NetworkSimulator` (one demo day per center, the region halls' hotline and indicators)
+ * through the ingest API.
+ */
+export async function seedNetwork(server: TestServer, key: string, opts: { localHour?: number; shape?: NetworkShape } = {}): Promise<SeededNetwork> {
+	const t0 = Date.now();
+	const { tz, offsetHours } = zoneWithLocalHour(opts.localHour ?? 15);
+	const base = networkOrg(opts.shape ?? NETWORK);
+	const org = { ...base, centers: base.centers.map((c) => ({ ...c, timezone: tz })) };
+	const r = await server.post('/api/v1/org', org, key);
+	if (r.status !== 200) throw new Error(`network org upload failed: ${r.status} ${JSON.stringify(r.body).slice(0, 500)}`);
+	const now = Date.now() - 1000;
+	const from = localMidnight(offsetHours, now);
+	const sim = new NetworkSimulator({ org, seed: 12, idPrefix: 'e2e-net', since: from });
+	const events = sim.eventsBetween(from, now);
+	await postAll(server, key, events, Date.now() + 300_000);
+	return { org, events: events.length, ms: Date.now() - t0 };
+}
+
+const networks = new WeakMap<TestServer, Promise<SeededNetwork>>();
+/** The network on this server, seeded by the first caller (a spec's first region test). */
+export function networkOn(server: TestServer, key: string): Promise<SeededNetwork> {
+	let p = networks.get(server);
+	if (!p) {
+		p = seedNetwork(server, key).then((n) => {
+			console.log(`[network] ${n.org.centers.length} centers seeded: ${n.events} events in ${n.ms} ms`);
+			return n;
+		});
+		networks.set(server, p);
+	}
+	return p;
+}
+
+/** A region's wall URL. */
+export function regionWallUrl(server: TestServer, token: string, region: string, page = '', extra = ''): string {
+	return `${server.url}/wall${page ? `/${page}` : ''}?token=${encodeURIComponent(token)}&region=${encodeURIComponent(region)}${extra}`;
 }
 
 /** The wall URL for the demo center. */

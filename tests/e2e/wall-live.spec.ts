@@ -11,12 +11,15 @@
  *   the service worker and shows the cached figures at once, marked cached/stale with their age,
  *   then the interruption banner; the worker caches only the shell and built files (never the
  *   API) and has deleted an older version's cache; the server restarts: the wall is live again
- *   by itself.
+ *   by itself;
+ * - a region wall (a province of 40 centers, seeded beside the demo): one center's tickets reach
+ *   the province's KPI and its city's tile at once, a red card turns the center's tile red on its
+ *   county's wall, and the ranking's figure moves on with the clock.
  * Tests run in order on one server (a fresh one after a failure).
  */
 import { expect, test, type Page } from '@playwright/test';
-import { startServer, type TestServer } from '../integration/harness';
-import { card, CENTER, ensureShotsDir, figuresMatchSnapshot, parseFigure, seedBusyDemo, shownFigures, SHOTS, ticket, wallUrl, watchErrors, type Seeded } from './wall-helpers';
+import { cst, startServer, type TestServer } from '../integration/harness';
+import { card, CENTER, CITY, COUNTY, ensureShotsDir, figuresMatchSnapshot, networkOn, parseFigure, PROVINCE, regionWallUrl, seedBusyDemo, shownFigures, SHOTS, ticket, wallUrl, watchErrors, type Seeded } from './wall-helpers';
 
 let server: TestServer;
 let seeded: Seeded;
@@ -338,4 +341,62 @@ test('offline start: reloaded with the server down, the service worker loads the
 	for (const list of Object.values(await swCaches(page))) expect(list.filter((p) => p.includes('/api/'))).toEqual([]);
 	// Only the refused stream while the server was down (no font slice or file failed to load).
 	expect(errors.filter((e) => !/WebSocket connection to .* failed|ERR_CONNECTION_REFUSED/.test(e))).toEqual([]);
+});
+
+// ── Region walls live ────────────────────────────────────────────────────────────────────
+
+test('a region wall live: one center’s events move the region’s figures, its tile and its ranking; the ranking figure rotates on the clock', async ({ page }) => {
+	test.setTimeout(300_000);
+	const net = await networkOn(server, seeded.key);
+	const errors = watchErrors(page);
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	const town = net.org.centers.find((c) => c.code === `${COUNTY}-T002`)!;
+	const dept = net.org.departments.find((d) => d.centerCode === town.code)!;
+	const staff = net.org.staff.find((s) => s.departmentCode === dept.code)!;
+	let k = 0;
+	const stamp = () => `e2e-region-${process.pid}-${Date.now().toString(36)}-${++k}`;
+	const issue = () => ({ id: stamp(), type: 'queue.ticket_issued', occurredAt: cst(Date.now() - 500), data: { centerCode: town.code, ticketNo: `R${k}`, departmentCode: dept.code } });
+
+	// The province's hall page: a ticket in a township center counts in the province's KPI and in its city's tile at once.
+	await page.goto(regionWallUrl(server, seeded.token, PROVINCE, 'hall'));
+	await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
+	const kpi = page.getByTestId('kpi-ticketsIssuedToday');
+	const cityTile = page.getByTestId(`tile-${CITY}-ticketsIssuedToday`);
+	await expect(cityTile).toBeVisible();
+	await page.waitForTimeout(1000);
+	const before = Number(await kpi.getAttribute('data-value'));
+	const tileBefore = parseFigure(await cityTile.getAttribute('data-value'))!;
+	const t0 = Date.now();
+	expect((await server.post('/api/v1/events', { events: [issue(), issue(), issue()] }, seeded.key)).body.accepted).toBe(3);
+	await expect(kpi).toHaveAttribute('data-value', String(before + 3), { timeout: 2000 });
+	await expect.poll(async () => parseFigure(await cityTile.getAttribute('data-value')), { timeout: 2000 }).toBe(tileBefore + 3);
+	const shownAfter = Date.now() - t0;
+	console.log(`[live] region wall: 3 tickets in ${town.name} on the province's KPI and its city's tile ${shownAfter} ms after the POST started`);
+	expect(shownAfter).toBeLessThan(2000);
+
+	// The county's overview: a red card for the township center's staff turns its tile red.
+	await page.goto(regionWallUrl(server, seeded.token, COUNTY));
+	await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
+	const tile = page.getByTestId(`tile-${town.code}`);
+	const cards = page.getByTestId(`tile-${town.code}-cards`);
+	await expect(cards).toBeVisible();
+	const [red0] = (await cards.getAttribute('data-value'))!.split('/').map(Number);
+	const cardId = stamp();
+	const red = { id: cardId, type: 'card.issued', occurredAt: cst(Date.now() - 500), data: { centerCode: town.code, cardId, color: 'red', target: { kind: 'staff', code: staff.code }, reason: 'misconduct', note: 'e2e region' } };
+	expect((await server.post('/api/v1/events', { events: [red] }, seeded.key)).body.accepted).toBe(1);
+	await expect.poll(async () => Number((await cards.getAttribute('data-value'))!.split('/')[0]), { timeout: 2000 }).toBe(red0 + 1);
+	await expect(tile).toHaveAttribute('data-tone', 'bad');
+	await page.screenshot({ path: `${SHOTS}/wall-region-live-redcard-1920x1080.png` });
+
+	// The ranking's figure follows the clock: the next figure of the cycle within one period (15 s).
+	const ranking = page.getByTestId('center-ranking');
+	const CYCLE = ['presenceResponseRate', 'waitingNow', 'cardsMonth', 'casesOverdueOpen', 'satisfactionRate'];
+	const first = (await ranking.getAttribute('data-figure'))!;
+	expect(CYCLE).toContain(first);
+	await expect(ranking).not.toHaveAttribute('data-figure', first, { timeout: 17_000 });
+	const next = (await ranking.getAttribute('data-figure'))!;
+	expect(next, `after ${first}`).toBe(CYCLE[(CYCLE.indexOf(first) + 1) % CYCLE.length]);
+	const label = (await page.getByTestId('center-ranking-figure').textContent())!.trim();
+	test.info().annotations.push({ type: 'region wall', description: `tickets on screen ${shownAfter} ms after the POST; ranking ${first} → ${next} ("${label}")` });
+	expect(errors).toEqual([]);
 });

@@ -1,12 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { translator } from '$lib/i18n/wall';
-import { barRankingOption, gaugeOption, scopeHour, ticketsPerHourOption, withAlpha } from './charts';
+import { barRankingOption, gaugeOption, regionMapOption, scopeHour, ticketsPerHourOption, withAlpha } from './charts';
 import type { Palette } from './palette';
 
 const p = new Proxy({} as Palette, { get: (_, k) => (k === 'font' ? 'sans-serif' : '#112233') });
 const t = translator('zh');
 
 describe('chart options', () => {
+	it('fills a region map’s child regions by how bad the figure is and labels them with name and figure', () => {
+		const o = regionMapOption('region:HN', [
+			{ code: 'HN-01', name: '长沙市', text: '2/1', tone: 'bad', share: 0 },
+			{ code: 'HN-02', name: '株洲{市}', text: '96.0%', tone: 'good', share: 0 }
+		], p) as { series: Array<{ type: string; map: string; nameProperty: string; data: Array<{ name: string; itemStyle: { areaColor: string }; label: { formatter: string } }> }> };
+		const s = o.series[0];
+		expect([s.type, s.map, s.nameProperty]).toEqual(['map', 'region:HN', 'code']);
+		expect(s.data.map((d) => d.name)).toEqual(['HN-01', 'HN-02']);
+		expect(s.data[0].itemStyle.areaColor).toBe(withAlpha('#112233', 0.55));
+		expect(s.data[1].label.formatter).toBe('{n|株洲市}\n{v|96.0%}');
+	});
+
 	it('shows the working day widened to hours with tickets, today only up to now', () => {
 		const today = new Array(24).fill(0);
 		const yesterday = new Array(24).fill(0);

@@ -7,6 +7,7 @@ import type { ChartOption } from '$lib/components/echarts';
 import { DEFAULT_TZ, hourOf } from '$lib/domain/time';
 import type { T } from '$lib/i18n/wall';
 import type { Palette } from './palette';
+import type { MapArea } from './region';
 
 const ANIMATION = {
 	animation: true,
@@ -247,4 +248,41 @@ export function withAlpha(color: string, alpha: number): string {
 	if (!m) return color;
 	const n = parseInt(m[1], 16);
 	return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
+
+/**
+ * A region wall's map: its child regions (features of the map `mapName`, by properties.code),
+ * each filled by how bad the figure is (good / warn / bad; a figure not judged, by its share of
+ * the largest) and labelled with its name and the figure. No pointer interaction.
+ */
+export function regionMapOption(mapName: string, areas: MapArea[], p: Palette): ChartOption {
+	const rich = (s: string) => s.replace(/[{}|]/g, '');
+	const fill = (a: MapArea) =>
+		a.tone === 'bad' ? withAlpha(p.bad, 0.55) : a.tone === 'warn' ? withAlpha(p.warn, 0.45) : a.tone === 'good' ? withAlpha(p.good, 0.35) : withAlpha(p.accent, 0.12 + 0.5 * a.share);
+	return {
+		...base(p),
+		series: [
+			{
+				type: 'map',
+				map: mapName,
+				nameProperty: 'code',
+				roam: false,
+				silent: true,
+				layoutCenter: ['50%', '50%'],
+				layoutSize: '96%',
+				itemStyle: { areaColor: withAlpha(p.gridLine, 0.6), borderColor: p.accent, borderWidth: 1.5 },
+				label: {
+					show: true,
+					color: p.text,
+					fontFamily: p.font,
+					textBorderColor: 'rgba(3, 10, 24, 0.85)',
+					textBorderWidth: 3,
+					rich: { n: { fontSize: 24, fontWeight: 'bold', lineHeight: 32, fontFamily: p.font }, v: { fontSize: 22, lineHeight: 28, fontFamily: p.font } }
+				},
+				emphasis: { disabled: true },
+				select: { disabled: true },
+				data: areas.map((a) => ({ name: a.code, value: a.share, itemStyle: { areaColor: fill(a) }, label: { formatter: `{n|${rich(a.name)}}\n{v|${rich(a.text)}}` } }))
+			}
+		]
+	};
 }

@@ -9,6 +9,7 @@ import { scheduler } from '$lib/client/scheduler';
 import type { Snapshot } from '$lib/domain/snapshot';
 import { translator, type Lang, type T } from '$lib/i18n/wall';
 import type { Palette } from './palette';
+import { isRegionWall } from './region';
 
 export type PageName = 'overview' | 'hall' | 'hotline' | 'supervision' | 'rankings';
 export const PAGES: PageName[] = ['overview', 'hall', 'hotline', 'supervision', 'rankings'];
@@ -63,6 +64,11 @@ export class WallState {
 	/** The figures as the snapshot type (a cache from an older version may lack fields: read defensively). */
 	get snap(): Snapshot | null {
 		return this.feed?.figures ?? null;
+	}
+
+	/** A region's or the deployment's wall of several centers: tiles and rankings instead of windows (region.ts). */
+	get regionWall(): boolean {
+		return isRegionWall(this.snap);
 	}
 
 	get stale(): boolean {

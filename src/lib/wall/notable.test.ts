@@ -25,6 +25,18 @@ describe('eventItem', () => {
 		expect(eventItem(ev('evaluation.submitted', { rating: 1, windowCode: 'W01' }), snap(), t, NOW)?.text).toBe('01号窗口 · 1星');
 	});
 
+	it('on a region’s wall, names the event’s center and leaves out codes it has no name for', () => {
+		const region = snap({
+			scope: 'region:HN-01',
+			names: { departments: {}, windows: {}, staff: {} },
+			centers: { 'PJ-001': { name: '岭西顺和乡便民服务中心' } } as unknown as Snapshot['centers']
+		});
+		expect(eventItem(ev('case.overdue', { caseId: 'C9', departmentCode: 'PJ-001-ZH' }), region, t, NOW)?.text).toBe('岭西顺和乡便民中心 · 办件 C9');
+		expect(eventItem(ev('presence.check_missed', { checkId: 'k', staffCode: 'PJ-001-S01', windowCode: 'PJ-001-W01' }), region, t, NOW)?.text).toBe('岭西顺和乡便民中心');
+		// A center's wall keeps the code of something it has no name for (a window added since).
+		expect(eventItem(ev('presence.check_missed', { checkId: 'k', staffCode: 'S001', windowCode: 'W99' }), snap(), t, NOW)?.text).toBe('张伟 · W99');
+	});
+
 	it('puts the date in front of times of other days', () => {
 		expect(eventItem(ev('hotline.ticket_overdue', { ticketId: 'T1', departmentCode: 'GSJ' }, '2026-11-21T16:00:00+08:00'), snap(), t, NOW)?.time).toBe('11-21 16:00');
 	});

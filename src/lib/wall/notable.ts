@@ -9,6 +9,7 @@ import type { Snapshot } from '$lib/domain/snapshot';
 import { ruleLabel } from '$lib/domain/rules';
 import { reasonKey, type T } from '$lib/i18n/wall';
 import { shortTime } from './format';
+import { shortCenterName } from './region';
 
 export type TickKind = 'red' | 'yellow' | 'bad' | 'warn' | 'info';
 
@@ -30,11 +31,13 @@ type Names = Snapshot['names'];
 const str = (v: unknown): string => (typeof v === 'string' ? v : v == null ? '' : String(v));
 const join = (...parts: string[]) => parts.filter(Boolean).join(' · ');
 
-function nameOf(names: Names | undefined, kind: string, code: string): string {
+/** A name from the snapshot's lists; else the code (a center's wall), or nothing (a region's: `bare`, its lists are empty and codes are not names). */
+function namedOr(names: Names | undefined, kind: string, code: string, bare = false): string {
 	if (!code) return '';
-	if (kind === 'staff') return names?.staff?.[code] ?? code;
-	if (kind === 'window') return names?.windows?.[code] ?? code;
-	return names?.departments?.[code] ?? code;
+	const fallback = bare ? '' : code;
+	if (kind === 'staff') return names?.staff?.[code] ?? fallback;
+	if (kind === 'window') return names?.windows?.[code] ?? fallback;
+	return names?.departments?.[code] ?? fallback;
 }
 
 function reasonLabel(reason: string, t: T): string {
@@ -48,7 +51,12 @@ export function eventItem(e: LiveEvent, snap: Snapshot | null, t: T, now: number
 	const names = snap?.names;
 	const at = Date.parse(e.occurredAt);
 	const time = shortTime(e.occurredAt, now);
-	const dept = nameOf(names, 'department', str(d.departmentCode));
+	// A region's or the deployment's wall lists centers, not their people: the event's center by name, then what has a name.
+	const region = !!snap?.centers && !snap.scope?.startsWith('center:');
+	const center = region && e.centerCode ? snap?.centers?.[e.centerCode]?.name : undefined;
+	const place = center ? shortCenterName(center) : '';
+	const nameOf = (kind: string, code: string) => namedOr(names, kind, code, region);
+	const dept = nameOf('department', str(d.departmentCode));
 	switch (e.type) {
 		case 'card.issued': {
 			const color = d.color === 'red' ? 'red' : 'yellow';
@@ -58,7 +66,7 @@ export function eventItem(e: LiveEvent, snap: Snapshot | null, t: T, now: number
 				key: `card:${str(d.cardId)}`,
 				kind: color,
 				tag: t(color === 'red' ? 'cards.red' : 'cards.yellow'),
-				text: join(nameOf(names, str(target.kind), str(target.code)), reasonLabel(str(d.reason), t), rule ? t('cards.byRule', { rule: ruleLabel(rule, t.lang) }) : t('cards.byHand')),
+				text: join(place, nameOf(str(target.kind), str(target.code)), reasonLabel(str(d.reason), t), rule ? t('cards.byRule', { rule: ruleLabel(rule, t.lang) }) : t('cards.byHand')),
 				time,
 				at
 			};
@@ -72,7 +80,7 @@ export function eventItem(e: LiveEvent, snap: Snapshot | null, t: T, now: number
 				key: `missed:${str(d.checkId)}`,
 				kind: 'bad',
 				tag: t('ev.presence.check_missed'),
-				text: join(nameOf(names, 'staff', str(d.staffCode)), nameOf(names, 'window', str(d.windowCode))),
+				text: join(place, nameOf('staff', str(d.staffCode)), nameOf('window', str(d.windowCode))),
 				time,
 				at
 			};
@@ -82,12 +90,12 @@ export function eventItem(e: LiveEvent, snap: Snapshot | null, t: T, now: number
 				key: `${e.type}:${str(d.caseId)}`,
 				kind: e.type === 'case.overdue' ? 'bad' : 'warn',
 				tag: t(e.type === 'case.overdue' ? 'ev.case.overdue' : 'ev.case.deadline_near'),
-				text: join(dept, t('ev.case', { id: str(d.caseId) })),
+				text: join(place, dept, t('ev.case', { id: str(d.caseId) })),
 				time,
 				at
 			};
 		case 'hotline.ticket_overdue':
-			return { key: `hotline:${str(d.ticketId)}`, kind: 'bad', tag: t('ev.hotline.ticket_overdue'), text: join(dept, t('ev.ticket', { id: str(d.ticketId) })), time, at };
+			return { key: `hotline:${str(d.ticketId)}`, kind: 'bad', tag: t('ev.hotline.ticket_overdue'), text: join(place, dept, t('ev.ticket', { id: str(d.ticketId) })), time, at };
 		case 'hotline.ticket_supervised':
 			return { key: `supervised:${str(d.ticketId)}`, kind: 'warn', tag: t('ev.hotline.ticket_supervised'), text: join(t('ev.ticket', { id: str(d.ticketId) }), str(d.note)), time, at };
 		case 'hotline.ticket_reopened':
@@ -99,7 +107,7 @@ export function eventItem(e: LiveEvent, snap: Snapshot | null, t: T, now: number
 				key: `review:${e.id}`,
 				kind: 'warn',
 				tag: t('ev.evaluation.submitted'),
-				text: join(nameOf(names, 'window', str(d.windowCode)), nameOf(names, 'staff', str(d.staffCode)), dept, t('ev.rating', { n: rating })),
+				text: join(place, nameOf('window', str(d.windowCode)), nameOf('staff', str(d.staffCode)), dept, t('ev.rating', { n: rating })),
 				time,
 				at
 			};

@@ -45,6 +45,7 @@ export const ACCESS: Record<string, Access> = {
 	'/wall/hotline': { kind: 'signed-in', roles: READ_ROLES, display: true },
 	'/wall/supervision': { kind: 'signed-in', roles: READ_ROLES, display: true },
 	'/wall/rankings': { kind: 'signed-in', roles: READ_ROLES, display: true },
+	'/wall/map': { kind: 'signed-in', roles: READ_ROLES, display: true }, // a region wall's map (GeoJSON from /admin/maps)
 	'/terminal': { kind: 'signed-in', roles: ['window_staff'] },
 	'/supervision': { kind: 'signed-in', roles: SUPERVISION },
 	'/supervision/export': { kind: 'signed-in', roles: SUPERVISION },
@@ -64,6 +65,7 @@ export const ACCESS: Record<string, Access> = {
 	'/admin/walls': { kind: 'signed-in', roles: ADMIN },
 	'/admin/rules': { kind: 'signed-in', roles: ADMIN },
 	'/admin/scoring': { kind: 'signed-in', roles: ADMIN },
+	'/admin/maps': { kind: 'signed-in', roles: ADMIN },
 	// 报表: leaders read and publish bulletins; admins read (and enter indicators). Actions check the role.
 	'/reports': { kind: 'signed-in', roles: REPORTS },
 	'/reports/scores': { kind: 'signed-in', roles: REPORTS },
