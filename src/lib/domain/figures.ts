@@ -134,6 +134,8 @@ interface Agg {
 	/** A center's part only: its window list, and when time alone changes the part. */
 	windowList: Snapshot['windows'] | null;
 	validUntil: number;
+	/** A region aggregate's tile on its parent's wall, made when first asked for. */
+	tile?: RegionTile;
 }
 
 // ── one home ─────────────────────────────────────────────────────────────────────
@@ -249,11 +251,11 @@ function homePart(home: HomeKey, c: Ctx): Agg {
 	// Open hotline tickets past due; each moves on a day at its own hour.
 	for (const id of c.index.ids('hotline', home)) {
 		const t = state.hotline.get(id);
-		if (!t) {
+		if (!t?.inOverdueGauge) {
 			c.index.forget('hotline', home, id);
 			continue;
 		}
-		if (!t.inOverdueGauge || t.dueAt == null) continue;
+		if (t.dueAt == null) continue;
 		const days = Math.max(0, Math.floor((now - t.dueAt) / DAY));
 		p.validUntil = Math.min(p.validUntil, t.dueAt + (days + 1) * DAY);
 		p.overdue.push({ ticketId: id, category: t.category, departmentCode: t.departmentCode, departmentName: t.departmentCode ? (org.departments.get(t.departmentCode)?.name ?? t.departmentCode) : null, daysOverdue: days });
@@ -472,7 +474,7 @@ function combine(items: Agg[], cap: number): Agg {
 
 // ── the snapshot of a scope ──────────────────────────────────────────────────────
 
-function finish(a: Agg, scope: Scope, c: Ctx, tiles: RegionTile[] | null, tz: string, oneCenter: string | null): Snapshot {
+function finish(a: Agg, scope: Scope, c: Ctx, tiles: RegionTile[] | null, tz: string, names: Snapshot['names'] | null, regionRanks: Snapshot['rankings']['regions']): Snapshot {
 	const { state, org, now } = c;
 	const day = countersOf(a.day);
 	const mon = countersOf(a.month);
@@ -529,11 +531,11 @@ function finish(a: Agg, scope: Scope, c: Ctx, tiles: RegionTile[] | null, tz: st
 			overdue: a.overdue
 		},
 		rankings: {
-			regions: regionRankings(state, org, scope),
+			regions: regionRanks,
 			departments: rank(a.scores, (r) => r.score, (r) => ({ departmentCode: r.code, name: r.name, score: r.score }))
 		},
 		windows: a.windowList ?? [],
-		names: oneCenter ? namesOf(oneCenter, org) : { departments: {}, windows: {}, staff: {} },
+		names: names ?? { departments: {}, windows: {}, staff: {} },
 		...(scope.kind === 'center' ? {} : { centers: a.centers, regions: tiles ?? [] })
 	};
 }
@@ -615,7 +617,7 @@ class HomeIndex {
 		const ix = new HomeIndex();
 		for (const [id, k] of state.checks) ix.add('checks', k.home, id);
 		for (const [id, k] of state.cards) ix.add('cards', homeKeyOf(k.place), id);
-		for (const [id, t] of state.hotline) ix.add('hotline', t.home, id);
+		for (const [id, t] of state.hotline) if (t.inOverdueGauge) ix.add('hotline', t.home, id);
 		return ix;
 	}
 
@@ -661,6 +663,16 @@ export class LiveFigures {
 	/** region → its aggregate (centers and own items of its subtree); and its own items only, for its centers' walls. */
 	private regionAggs = new Map<string, Agg>();
 	private regionItems = new Map<string, Agg>();
+	/**
+	 * region → the summaries of every center under it, built from its children's (dropped with its
+	 * aggregate); `null` key: the deployment's. A summary object is shared while its part stands,
+	 * so the hub's diff of two of these compares unchanged centers by identity.
+	 */
+	private centerLists = new Map<string | null, Record<string, CenterSummary>>();
+	/** What changes only with the org (reset with it) or with reported indicators. */
+	private zones = new Map<string | null, string>();
+	private names = new Map<string, Snapshot['names']>();
+	private rankings = new Map<string, Snapshot['rankings']['regions']>();
 	private allAgg: Agg | null = null;
 	private index: HomeIndex | null = null;
 	private seen: { state: LiveState | null; org: OrgIndex | null; scoring: ScoringRules | null } = { state: null, org: null, scoring: null };
@@ -680,7 +692,12 @@ export class LiveFigures {
 			const d = e.data as Record<string, unknown>;
 			if (e.type === 'presence.check_issued') this.index.add('checks', homeKeyOf(e.place), String(d.checkId));
 			else if (e.type === 'card.issued') this.index.add('cards', homeKeyOf(e.place), String(d.cardId));
-			else if (e.type === 'hotline.ticket_created') this.index.add('hotline', homeKeyOf(e.place), String(d.ticketId));
+			else if (e.type === 'hotline.ticket_overdue' || e.type === 'hotline.ticket_reopened') {
+				// Only tickets past due and open are listed: the index holds those (the rest are forgotten when met).
+				const t = this.src.state().hotline.get(String(d.ticketId));
+				if (t?.inOverdueGauge) this.index.add('hotline', t.home, String(d.ticketId));
+			}
+			else if (e.type === 'indicator.reported') this.rankings.clear();
 		}
 	}
 
@@ -731,6 +748,10 @@ export class LiveFigures {
 		this.parts.clear();
 		this.regionAggs.clear();
 		this.regionItems.clear();
+		this.centerLists.clear();
+		this.zones.clear();
+		this.names.clear();
+		this.rankings.clear();
 		this.allAgg = null;
 		this.index = HomeIndex.of(state);
 		this.ord = new Map([...org.departments.keys()].map((k, i) => [k, i]));
@@ -742,6 +763,7 @@ export class LiveFigures {
 		this.changed.add(home);
 		this.parts.delete(home);
 		this.allAgg = null;
+		this.centerLists.delete(null);
 		const center = centerOfHome(home);
 		// A center changes its region's aggregates; a region's own items also show on the walls of
 		// every center below it, through the item aggregates of it and its ancestors.
@@ -749,6 +771,7 @@ export class LiveFigures {
 		let region = center ? org.centers.get(center)?.regionCode : items ? home.slice(7) : null;
 		while (region) {
 			this.regionAggs.delete(region);
+			this.centerLists.delete(region);
 			if (items) this.regionItems.delete(region);
 			region = org.regions.get(region)?.parentCode ?? null;
 		}
@@ -778,15 +801,42 @@ export class LiveFigures {
 			const own = this.part(homeKey('center', scope.code), c);
 			const items = region && org.regions.has(region) ? this.regionItemsOf(region, c) : null;
 			const agg = items ? combine([own, items], Infinity) : own;
-			return finish(agg, scope, c, null, org.timezoneOf(scope.code), org.centers.has(scope.code) ? scope.code : null);
+			return finish(agg, scope, c, null, org.timezoneOf(scope.code), org.centers.has(scope.code) ? this.namesOf(scope.code, org) : null, this.rankingsOf(scope, c));
 		}
-		const agg = scope.kind === 'region' ? (org.regions.has(scope.code) ? this.regionAgg(scope.code, c) : emptyAgg()) : this.all(c);
+		const known = scope.kind === 'all' || org.regions.has(scope.code);
+		const region = scope.kind === 'region' ? scope.code : null;
+		const agg = known ? (region === null ? this.all(c) : this.regionAgg(region, c)) : emptyAgg();
 		const withBureaus = combine([agg, this.part(NO_CENTER_DEPARTMENTS, c)], REGION_LIST);
-		withBureaus.centers = this.centersUnder(scope.kind === 'region' && org.regions.has(scope.code) ? scope.code : scope.kind === 'region' ? '' : null, c);
-		const childRegions = scope.kind === 'region' ? org.childrenOf(scope.code) : org.rootRegions();
-		const tiles = childRegions.map((r) => tileOf(r.code, this.regionAgg(r.code, c), org));
+		withBureaus.centers = known ? this.centersUnder(region, c) : {};
+		const childRegions = region === null ? org.rootRegions() : known ? org.childrenOf(region) : [];
+		const tiles = childRegions.map((r) => this.tileOf(r.code, c));
 		const only = agg.centerCount === 1 ? Object.keys(withBureaus.centers)[0] : null;
-		return finish(withBureaus, scope, c, tiles, scopeZone(withBureaus, org), only);
+		return finish(withBureaus, scope, c, tiles, this.zoneOf(region, withBureaus, org), only ? this.namesOf(only, org) : null, this.rankingsOf(scope, c));
+	}
+
+	/** A child region's tile: from its aggregate, kept on it while it stands. */
+	private tileOf(code: string, c: Ctx): RegionTile {
+		const a = this.regionAgg(code, c);
+		return (a.tile ??= tileOf(code, a, c.org));
+	}
+
+	private zoneOf(region: string | null, a: Agg, org: OrgIndex): string {
+		let z = this.zones.get(region);
+		if (z === undefined) this.zones.set(region, (z = scopeZone(a, org)));
+		return z;
+	}
+
+	private namesOf(center: string, org: OrgIndex): Snapshot['names'] {
+		let n = this.names.get(center);
+		if (!n) this.names.set(center, (n = namesOf(center, org)));
+		return n;
+	}
+
+	private rankingsOf(scope: Scope, c: Ctx): Snapshot['rankings']['regions'] {
+		const key = scope.kind === 'all' ? 'all' : `${scope.kind}:${scope.code}`;
+		let r = this.rankings.get(key);
+		if (!r) this.rankings.set(key, (r = regionRankings(c.state, c.org, scope)));
+		return r;
 	}
 
 	private part(home: HomeKey, c: Ctx): Agg {
@@ -798,18 +848,30 @@ export class LiveFigures {
 		return p;
 	}
 
-	/** Every center's summary under a region (all of them for the deployment), by code. */
+	/**
+	 * Every center's summary under a region (all of them for the deployment), by code: its own
+	 * centers' and its child regions' lists, kept until one of them changes.
+	 */
 	private centersUnder(region: string | null, c: Ctx): Record<string, CenterSummary> {
-		const out: Record<string, CenterSummary> = {};
-		const add = (code: string) => Object.assign(out, this.part(homeKey('center', code), c).centers);
-		if (region === null) for (const code of c.org.centers.keys()) add(code);
-		else {
-			const walk = (r: string) => {
-				for (const center of c.org.centersIn(r)) add(center.code);
-				for (const child of c.org.childrenOf(r)) walk(child.code);
-			};
-			walk(region);
+		let out = this.centerLists.get(region);
+		if (out) return out;
+		out = {};
+		const own = (code: string) => {
+			const centers = this.part(homeKey('center', code), c).centers;
+			for (const k in centers) out![k] = centers[k];
+		};
+		const below = (r: string) => {
+			const list = this.centersUnder(r, c);
+			for (const k in list) out![k] = list[k];
+		};
+		if (region === null) {
+			for (const r of c.org.rootRegions()) below(r.code);
+			for (const center of c.org.centers.values()) if (!c.org.regions.has(center.regionCode)) own(center.code);
+		} else {
+			for (const center of c.org.centersIn(region)) own(center.code);
+			for (const child of c.org.childrenOf(region)) below(child.code);
 		}
+		this.centerLists.set(region, out);
 		return out;
 	}
 

@@ -77,7 +77,9 @@ export function isNotable(e: { type: string; data: Record<string, unknown> }): b
 /** Leaves of `next` that differ from `prev` (arrays compared and sent whole). */
 export function diffFigures(prev: unknown, next: unknown): unknown {
 	if (prev === next) return undefined;
-	if (typeof next !== 'object' || next === null || Array.isArray(next) || typeof prev !== 'object' || prev === null || Array.isArray(prev)) {
+	// A leaf that is not an object differs (it is not ===); arrays are compared by their JSON.
+	if (typeof next !== 'object' || next === null) return next;
+	if (Array.isArray(next) || typeof prev !== 'object' || prev === null || Array.isArray(prev)) {
 		return JSON.stringify(prev) === JSON.stringify(next) ? undefined : next;
 	}
 	const out: Record<string, unknown> = {};
