@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseEvent } from './catalog';
-import { LiveFigures } from './figures';
+import { LiveFigures, mergeTop } from './figures';
 import { OrgIndex } from './org';
 import { apply, createState, dueDerivedEvents, type PlacedEvent } from './projection';
 import { buildSnapshot, type Scope } from './snapshot';
@@ -69,5 +69,19 @@ describe('LiveFigures', () => {
 		const w = org.windowsOf(center)[0];
 		apply(state, { seq: 1, id: 'w1', type: 'window.status_changed', occurredAt: '2026-11-23T09:00:00+08:00', at: Date.parse('2026-11-23T09:00:00+08:00'), sender: 's', data: { windowCode: w.code, status: 'open' }, place: org.place({ type: 'window.status_changed', data: { windowCode: w.code } } as never) } as PlacedEvent);
 		expect(live.takeChanged(Date.parse('2026-11-23T09:00:01+08:00'))).toEqual(new Set([`center|${center}`]));
+	});
+});
+
+describe('mergeTop', () => {
+	it('gives what sorting all the lists and keeping the first cap would', () => {
+		let seed = 42;
+		const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+		const cmp = (a: { v: number; ord: number }, b: { v: number; ord: number }) => b.v - a.v || a.ord - b.ord;
+		let ord = 0;
+		for (let round = 0; round < 200; round++) {
+			const lists = Array.from({ length: rand(6) }, () => Array.from({ length: rand(8) }, () => ({ v: rand(5), ord: ord++ })).sort(cmp));
+			const cap = [0, 1, 3, 10, Infinity][rand(5)];
+			expect(mergeTop(lists, cmp, cap)).toEqual(lists.flat().sort(cmp).slice(0, cap));
+		}
 	});
 });

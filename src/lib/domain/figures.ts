@@ -33,6 +33,7 @@ import {
 	onTimeRate,
 	presenceResponseRate,
 	rankBy,
+	rankSorted,
 	DEFAULT_SCORING,
 	type ScoringRules
 } from './metrics';
@@ -426,11 +427,23 @@ function departmentRows(departments: readonly Department[], p: Agg, c: Ctx): voi
 
 // ── combining ────────────────────────────────────────────────────────────────────
 
-function mergeTop<T>(lists: T[][], cmp: (a: T, b: T) => number, cap: number): T[] {
+/**
+ * The best `cap` items of lists each already sorted by `cmp` (a total order: every comparator
+ * here ends on a unique key), as sorting them all would give: a k-way merge that stops at `cap`,
+ * so a county's 25 centers' department lists cost 50 picks, not a sort of 500.
+ */
+export function mergeTop<T>(lists: T[][], cmp: (a: T, b: T) => number, cap: number): T[] {
 	const out: T[] = [];
-	for (const l of lists) for (const x of l) out.push(x);
-	out.sort(cmp);
-	if (out.length > cap) out.length = cap;
+	const heads = new Array<number>(lists.length).fill(0);
+	while (out.length < cap) {
+		let best = -1;
+		for (let i = 0; i < lists.length; i++) {
+			if (heads[i] >= lists[i].length) continue;
+			if (best < 0 || cmp(lists[i][heads[i]], lists[best][heads[best]]) < 0) best = i;
+		}
+		if (best < 0) break;
+		out.push(lists[best][heads[best]++]);
+	}
 	return out;
 }
 
@@ -478,8 +491,9 @@ function finish(a: Agg, scope: Scope, c: Ctx, tiles: RegionTile[] | null, tz: st
 	const { state, org, now } = c;
 	const day = countersOf(a.day);
 	const mon = countersOf(a.month);
+	// The rows come sorted by the same value (best first, ties in org order), as rankBy would sort them.
 	const rank = <T extends { rank?: number }>(rows: DeptRow[], value: (r: DeptRow) => number, map: (r: DeptRow) => Omit<T, 'rank'>) =>
-		rankBy(rows, value).map((r) => ({ ...map(r), rank: r.rank }) as T);
+		rankSorted(rows, value).map((r, i) => ({ ...map(rows[i]), rank: r }) as T);
 	return {
 		seq: state.seq,
 		asOf: new Date(now).toISOString(),
@@ -669,6 +683,9 @@ export class LiveFigures {
 	 * so the hub's diff of two of these compares unchanged centers by identity.
 	 */
 	private centerLists = new Map<string | null, Record<string, CenterSummary>>();
+	/** code → home key (reset with the org, so bounded by it). */
+	private centerHomes = new Map<string, HomeKey>();
+	private regionHomes = new Map<string, HomeKey>();
 	/** What changes only with the org (reset with it) or with reported indicators. */
 	private zones = new Map<string | null, string>();
 	private names = new Map<string, Snapshot['names']>();
@@ -734,17 +751,30 @@ export class LiveFigures {
 	private homeOfTouch(key: string, org: OrgIndex): HomeKey {
 		if (key.startsWith('department|')) {
 			const center = org.departments.get(key.slice(11))?.centerCode;
-			return center ? homeKey('center', center) : NO_CENTER_DEPARTMENTS;
+			return center ? this.home('center', center) : NO_CENTER_DEPARTMENTS;
 		}
 		if (key.startsWith('window|')) {
 			const center = org.windows.get(key.slice(7))?.centerCode;
-			return center ? homeKey('center', center) : 'all|';
+			return center ? this.home('center', center) : 'all|';
 		}
 		return key;
 	}
 
+	/**
+	 * A center's or region's home key, made once per code: a part is looked up thousands of times
+	 * a flush at network size, and a key made anew is hashed anew.
+	 */
+	private home(kind: 'center' | 'region', code: string): HomeKey {
+		const keys = kind === 'center' ? this.centerHomes : this.regionHomes;
+		let k = keys.get(code);
+		if (k === undefined) keys.set(code, (k = homeKey(kind, code)));
+		return k;
+	}
+
 	private reset(state: LiveState, org: OrgIndex, incremental: boolean): void {
 		if (incremental) state.touched = new Set();
+		this.centerHomes.clear();
+		this.regionHomes.clear();
 		this.parts.clear();
 		this.regionAggs.clear();
 		this.regionItems.clear();
@@ -798,7 +828,7 @@ export class LiveFigures {
 		const c: Ctx = { state, org, now, scoring: this.seen.scoring!, ord: this.ord, index: this.index! };
 		if (scope.kind === 'center') {
 			const region = org.centers.get(scope.code)?.regionCode;
-			const own = this.part(homeKey('center', scope.code), c);
+			const own = this.part(this.home('center', scope.code), c);
 			const items = region && org.regions.has(region) ? this.regionItemsOf(region, c) : null;
 			const agg = items ? combine([own, items], Infinity) : own;
 			return finish(agg, scope, c, null, org.timezoneOf(scope.code), org.centers.has(scope.code) ? this.namesOf(scope.code, org) : null, this.rankingsOf(scope, c));
@@ -857,7 +887,7 @@ export class LiveFigures {
 		if (out) return out;
 		out = {};
 		const own = (code: string) => {
-			const centers = this.part(homeKey('center', code), c).centers;
+			const centers = this.part(this.home('center', code), c).centers;
 			for (const k in centers) out![k] = centers[k];
 		};
 		const below = (r: string) => {
@@ -879,8 +909,8 @@ export class LiveFigures {
 	private regionAgg(code: string, c: Ctx): Agg {
 		let a = this.regionAggs.get(code);
 		if (a) return a;
-		const items: Agg[] = [this.part(homeKey('region', code), c)];
-		for (const center of c.org.centersIn(code)) items.push(this.part(homeKey('center', center.code), c));
+		const items: Agg[] = [this.part(this.home('region', code), c)];
+		for (const center of c.org.centersIn(code)) items.push(this.part(this.home('center', center.code), c));
 		for (const child of c.org.childrenOf(code)) items.push(this.regionAgg(child.code, c));
 		a = combine(items, REGION_LIST);
 		this.regionAggs.set(code, a);
@@ -891,7 +921,7 @@ export class LiveFigures {
 	private regionItemsOf(code: string, c: Ctx): Agg {
 		let a = this.regionItems.get(code);
 		if (a) return a;
-		const items: Agg[] = [this.part(homeKey('region', code), c)];
+		const items: Agg[] = [this.part(this.home('region', code), c)];
 		for (const child of c.org.childrenOf(code)) items.push(this.regionItemsOf(child.code, c));
 		a = items.length === 1 ? items[0] : combine(items, REGION_LIST);
 		this.regionItems.set(code, a);
@@ -903,7 +933,7 @@ export class LiveFigures {
 		if (this.allAgg) return this.allAgg;
 		const items: Agg[] = [this.part('all|', c)];
 		for (const r of c.org.rootRegions()) items.push(this.regionAgg(r.code, c));
-		for (const center of c.org.centers.values()) if (!c.org.regions.has(center.regionCode)) items.push(this.part(homeKey('center', center.code), c));
+		for (const center of c.org.centers.values()) if (!c.org.regions.has(center.regionCode)) items.push(this.part(this.home('center', center.code), c));
 		return (this.allAgg = combine(items, REGION_LIST));
 	}
 }

@@ -124,12 +124,18 @@ export function scoreInputsOf(c: Partial<Record<'yellowCards' | 'redCards' | 'ru
 /** Competition ranking ("1224"): equal values share a rank; `better` says which sorts first. */
 export function rankBy<T>(items: T[], value: (t: T) => number, higherIsBetter = true): Array<T & { rank: number }> {
 	const sorted = [...items].sort((a, b) => (higherIsBetter ? value(b) - value(a) : value(a) - value(b)));
-	let rank = 0;
+	const ranks = rankSorted(sorted, value);
+	return sorted.map((item, i) => ({ ...item, rank: ranks[i] }));
+}
+
+/** The competition ranks of items already in rank order (each item's rank, in the same order). */
+export function rankSorted<T>(sorted: T[], value: (t: T) => number): number[] {
+	const ranks = new Array<number>(sorted.length);
 	let prev: number | undefined;
-	return sorted.map((item, i) => {
-		const v = value(item);
-		if (prev === undefined || v !== prev) rank = i + 1;
+	for (let i = 0; i < sorted.length; i++) {
+		const v = value(sorted[i]);
+		ranks[i] = prev === undefined || v !== prev ? i + 1 : ranks[i - 1];
 		prev = v;
-		return { ...item, rank };
-	});
+	}
+	return ranks;
 }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { makeOrg } from '../../domain/testkit';
 import { createState } from '../../domain/projection';
-import { Hub } from './hub';
+import { diffFigures, Hub, sameJson } from './hub';
 
 /** A hub behind a real HTTP server, so displays connect over WebSocket as in production. */
 async function hubServer(heartbeatMs: number) {
@@ -94,5 +94,40 @@ describe('Hub.listClients', () => {
 		expect(a.messages.some((m) => m.type === 'reload')).toBe(false);
 		expect(s.hub.command('reload')).toBe(2);
 		await waitFor(() => a.messages.some((m) => m.type === 'reload'));
+	});
+});
+
+describe('diffFigures and sameJson', () => {
+	it('compares as JSON would, without serializing', () => {
+		const cases: Array<[unknown, unknown]> = [
+			[1, 1],
+			[1, 2],
+			['a', 'a'],
+			[null, 0],
+			[NaN, null],
+			[Infinity, NaN],
+			[[1, 2], [1, 2]],
+			[[1, 2], [2, 1]],
+			[[1, undefined], [1, null]],
+			[[1], [1, 2]],
+			[{ a: 1, b: undefined }, { a: 1 }],
+			[{ a: 1 }, { a: 1, b: 2 }],
+			[{ a: 1, b: 2 }, { b: 2, a: 1 }],
+			[{ a: [1, { x: 'y' }] }, { a: [1, { x: 'y' }] }],
+			[{ a: [1, { x: 'y' }] }, { a: [1, { x: 'z' }] }],
+			[[], {}],
+			[{}, []],
+			[{ a: null }, { a: undefined }]
+		];
+		const canonical = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort()) : x));
+		for (const [a, b] of cases) expect(sameJson(a, b), JSON.stringify([a, b])).toBe(canonical(a) === canonical(b));
+	});
+
+	it('sends the leaves that changed and whole lists when an item changed', () => {
+		const prev = { queue: { waiting: 3, longestWaitSec: 60 }, windows: [{ code: 'W1', status: 'open' }], rank: [1, 2] };
+		expect(diffFigures(prev, { ...prev, queue: { waiting: 4, longestWaitSec: 60 } })).toEqual({ queue: { waiting: 4 } });
+		expect(diffFigures(prev, { ...prev, windows: [{ code: 'W1', status: 'paused' }] })).toEqual({ windows: [{ code: 'W1', status: 'paused' }] });
+		expect(diffFigures(prev, { ...prev, windows: [{ code: 'W1', status: 'open' }] })).toBeUndefined();
+		expect(diffFigures(prev, { ...prev, rank: [2, 1] })).toEqual({ rank: [2, 1] });
 	});
 });

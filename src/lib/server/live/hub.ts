@@ -77,10 +77,10 @@ export function isNotable(e: { type: string; data: Record<string, unknown> }): b
 /** Leaves of `next` that differ from `prev` (arrays compared and sent whole). */
 export function diffFigures(prev: unknown, next: unknown): unknown {
 	if (prev === next) return undefined;
-	// A leaf that is not an object differs (it is not ===); arrays are compared by their JSON.
+	// A leaf that is not an object differs (it is not ===); arrays are sent whole when any item differs.
 	if (typeof next !== 'object' || next === null) return next;
 	if (Array.isArray(next) || typeof prev !== 'object' || prev === null || Array.isArray(prev)) {
-		return JSON.stringify(prev) === JSON.stringify(next) ? undefined : next;
+		return sameJson(prev, next) ? undefined : next;
 	}
 	const out: Record<string, unknown> = {};
 	let any = false;
@@ -93,6 +93,35 @@ export function diffFigures(prev: unknown, next: unknown): unknown {
 	}
 	return any ? out : undefined;
 }
+
+/**
+ * Whether two figures serialize alike (as JSON.stringify would see them: a key whose value is
+ * undefined is no key), without serializing: unchanged lists are mostly the same objects, so
+ * this stops at identity or at the first difference and allocates nothing.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+	if (a === b) return true;
+	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return asJsonLeaf(a) === asJsonLeaf(b);
+	if (Array.isArray(a)) {
+		if (!Array.isArray(b) || a.length !== b.length) return false;
+		for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+		return true;
+	}
+	if (Array.isArray(b)) return false;
+	const x = a as Record<string, unknown>;
+	const y = b as Record<string, unknown>;
+	let keys = 0;
+	for (const k in x) {
+		if (x[k] === undefined) continue;
+		keys++;
+		if (!sameJson(x[k], y[k])) return false;
+	}
+	for (const k in y) if (y[k] !== undefined) keys--;
+	return keys === 0;
+}
+
+/** NaN and ±Infinity serialize as null, as does undefined in a list. */
+const asJsonLeaf = (v: unknown) => (v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : v);
 
 export interface HubOptions {
 	state: () => LiveState;
