@@ -10,7 +10,8 @@
  * whose homes changed gets a fresh snapshot, diffed against its last one as the hub does. The walls
  * are one center wall for every third center (up to `--walls` minus the regions) and every region's.
  * Prints the flush time (median, p99, max), the apply time, how many groups a flush touches, the
- * patch bytes, and GC time per flush by kind. Pure CPU: no database, no server. `--profile` writes a
+ * patch bytes, GC time per flush by kind, and the CPU time per step (apply + flush; wall-clock figures
+ * stretch when other processes share the cores, CPU time much less). Pure CPU: no database, no server. `--profile` writes a
  * CPU profile of the flush loop alone (open it in Chrome's DevTools or VS Code).
  */
 import fs from 'node:fs';
@@ -108,6 +109,7 @@ if (inspector) {
 }
 counting = true;
 const loopStart = performance.now();
+const cpuStart = process.cpuUsage();
 for (let i = first; i + per <= placed.length; i += per) {
 	let a = performance.now();
 	const batch = placed.slice(i, i + per);
@@ -130,6 +132,7 @@ for (let i = first; i + per <= placed.length; i += per) {
 	}
 	flushMs.push(performance.now() - a);
 }
+const cpu = process.cpuUsage(cpuStart);
 await new Promise((resolve) => setTimeout(resolve, 50)); // the GC entries of the loop arrive after it
 counting = false;
 if (inspector) {
@@ -143,6 +146,6 @@ const q = (xs: number[], p: number) => [...xs].sort((x, y) => x - y)[Math.floor(
 const kinds: Record<string, string> = { '1': 'minor', '2': 'major', '4': 'incremental', '8': 'weakcb' };
 console.log(
 	`${flushes} flushes of ${per} events: flush median ${q(flushMs, 0.5)} ms, p99 ${q(flushMs, 0.99)}, max ${q(flushMs, 1)}; apply median ${q(applyMs, 0.5)} ms; ` +
-		`${(touched / flushes).toFixed(0)} walls refreshed and ${(bytes / 1024 / flushes).toFixed(0)} KiB of patches per flush; ${loopMs.toFixed(1)} ms per step in all`
+		`${(touched / flushes).toFixed(0)} walls refreshed and ${(bytes / 1024 / flushes).toFixed(0)} KiB of patches per flush; ${loopMs.toFixed(1)} ms per step in all, ${((cpu.user + cpu.system) / 1000 / flushes).toFixed(1)} ms of CPU (the figure to compare on a busy machine)`
 );
 console.log(`GC per flush: ${Object.entries(gc).map(([k, v]) => `${kinds[k] ?? k} ${(v / flushes).toFixed(1)} ms`).join(', ')}; heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`);

@@ -132,8 +132,12 @@ interface Agg {
 	/** A center's part: its summary by its code (shared while the part stands: unchanged ones compare equal). */
 	centers: Record<string, CenterSummary>;
 	centerCount: number;
-	/** A center's part only: its window list, and when time alone changes the part. */
+	/** A center's part: its center, whose window list is made when a snapshot first shows it (then kept on the part). */
+	windowCenter: string | null;
 	windowList: Snapshot['windows'] | null;
+	/** An aggregate of one center: that center's part (its windows are the scope's). */
+	windowSource: Agg | null;
+	/** When time alone changes the part. */
 	validUntil: number;
 	/** A region aggregate's tile on its parent's wall, made when first asked for. */
 	tile?: RegionTile;
@@ -197,7 +201,9 @@ function emptyAgg(): Agg {
 		scores: [],
 		centers: {},
 		centerCount: 0,
+		windowCenter: null,
 		windowList: null,
+		windowSource: null,
 		validUntil: Infinity
 	};
 }
@@ -285,18 +291,15 @@ function cardItem(cardId: string, k: CardState, org: OrgIndex): CardItem {
 	};
 }
 
-/** What only a center has: windows, presence checks, departments, its summary. */
-function centerPart(center: string, today: string, p: Agg, c: Ctx): void {
+/** A center's window grid as its wall shows it (made only for a scope that shows it). */
+function windowList(center: string, c: Ctx): Snapshot['windows'] {
 	const { state, org, now } = c;
+	const today = dayKey(now, org.timezoneOf(center));
 	const list: Snapshot['windows'] = [];
 	for (const w of org.windowsOf(center)) {
-		p.windows.total++;
 		const s = state.windows.get(w.code);
 		const status = s?.status ?? 'closed';
 		const serving = status === 'open' && s?.ticketState === 'serving';
-		if (status === 'open') p.windows.open++;
-		if (status === 'paused') p.windows.paused++;
-		if (serving) p.windows.serving++;
 		const staff = s?.staffCode ?? null;
 		const absent = status !== 'closed' && staff != null && state.onDuty.get(staff) === false;
 		const wc = state.buckets.get(bucketKey('window', w.code, today));
@@ -314,7 +317,27 @@ function centerPart(center: string, today: string, p: Agg, c: Ctx): void {
 			card: wc?.redCards ? 'red' : wc?.yellowCards ? 'yellow' : null
 		});
 	}
-	p.windowList = list;
+	return list;
+}
+
+/** The window list of an aggregate's one center (none when it has several), kept on that center's part. */
+function windowsOfAgg(a: Agg, c: Ctx): Snapshot['windows'] {
+	const src = a.windowSource ?? a;
+	if (src.windowCenter === null) return [];
+	return (src.windowList ??= windowList(src.windowCenter, c));
+}
+
+/** What only a center has: windows, presence checks, departments, its summary. */
+function centerPart(center: string, today: string, p: Agg, c: Ctx): void {
+	const { state, org, now } = c;
+	for (const w of org.windowsOf(center)) {
+		p.windows.total++;
+		const status = state.windows.get(w.code)?.status ?? 'closed';
+		if (status === 'open') p.windows.open++;
+		else if (status === 'paused') p.windows.paused++;
+		if (status === 'open' && state.windows.get(w.code)?.ticketState === 'serving') p.windows.serving++;
+	}
+	p.windowCenter = center;
 
 	// Presence: confirmed ÷ checks whose deadline has passed; a pending one changes the part at its deadline.
 	const home = homeKey('center', center);
@@ -481,7 +504,10 @@ function combine(items: Agg[], cap: number): Agg {
 	a.hotline = mergeTop(items.map((x) => x.hotline), byClosure, cap);
 	a.scores = mergeTop(items.map((x) => x.scores), byScore, cap);
 	// One center under it: its windows are the scope's (a one-center deployment keeps its grid).
-	if (a.centerCount === 1) a.windowList = items.find((x) => x.centerCount === 1)?.windowList ?? null;
+	if (a.centerCount === 1) {
+		const one = items.find((x) => x.centerCount === 1)!;
+		a.windowSource = one.windowSource ?? one;
+	}
 	return a;
 }
 
@@ -548,7 +574,7 @@ function finish(a: Agg, scope: Scope, c: Ctx, tiles: RegionTile[] | null, tz: st
 			regions: regionRanks,
 			departments: rank(a.scores, (r) => r.score, (r) => ({ departmentCode: r.code, name: r.name, score: r.score }))
 		},
-		windows: a.windowList ?? [],
+		windows: windowsOfAgg(a, c),
 		names: names ?? { departments: {}, windows: {}, staff: {} },
 		...(scope.kind === 'center' ? {} : { centers: a.centers, regions: tiles ?? [] })
 	};
