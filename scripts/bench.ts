@@ -328,6 +328,8 @@ interface IngestFigure {
 	rawFsyncEventsPerSec: number[] | null;
 	rawMedian: number;
 	rawFsyncMedian: number | null;
+	/** What one stored event costs on disk: the raw table with its indexes ÷ its rows (the log's growth). */
+	bytesPerEvent: number | null;
 }
 
 /** Bench limit (issue #12): ingest at least half the raw batched INSERT, for each sender mode. */
@@ -430,6 +432,12 @@ async function benchIngest(backend: Backend): Promise<IngestFigure> {
 			);
 		}
 		const rawMedian = median(rawRates);
+		let bytesPerEvent: number | null = null;
+		await driver.tx(async (query) => {
+			const [row] = rowsOfAny(await query(`select pg_total_relation_size('events')::float8 / greatest(count(*), 1) as b from events`, []));
+			bytesPerEvent = row ? Math.round(Number(row.b)) : null;
+		});
+		say(`ingest/${backend}: the log on disk: ${bytesPerEvent ?? '?'} bytes an event (the events table with its indexes ÷ its rows)`);
 		const fig: IngestFigure = {
 			backend,
 			eventsPerRun: perRun,
@@ -445,7 +453,8 @@ async function benchIngest(backend: Backend): Promise<IngestFigure> {
 			rawEventsPerSec: rawRates.map(Math.round),
 			rawFsyncEventsPerSec: rawFsyncRates.length ? rawFsyncRates.map(Math.round) : null,
 			rawMedian: Math.round(rawMedian),
-			rawFsyncMedian: rawFsyncRates.length ? Math.round(median(rawFsyncRates)) : null
+			rawFsyncMedian: rawFsyncRates.length ? Math.round(median(rawFsyncRates)) : null,
+			bytesPerEvent
 		};
 		for (const mode of fig.modes)
 			say(
@@ -949,6 +958,7 @@ function summary(res: Results): string {
 		);
 		out.push('   raw = 500-row multi-row INSERTs, one transaction each, one writer, same driver and table; raw+fsync (PGlite, which runs with fsync off) adds');
 		out.push('   the WAL fsync the server does before replying. PostgreSQL fsyncs each commit itself, so its raw figure already includes it.');
+		out.push(`   the log on disk: ${res.ingest.map((f) => `${f.backend} ${f.bytesPerEvent ?? '?'} bytes an event`).join(', ')} (events table with its indexes ÷ rows)`);
 	}
 	if (res.latency.length) {
 		const f0 = res.latency[0];
