@@ -8,6 +8,9 @@
  *   balancer would). 3,000 centers, 30,000 windows, 14 cities; 1,000 walls over center, county,
  *   city and province scopes; 1,000 ev/s. Resident memory and the longest event-loop stall of
  *   each instance, and the start-up of one restarted on the loaded database.
+ * - province-routed: the same, with each wall sent to the instance of its city (as a balancer
+ *   routing display tokens by region would; the province's own walls to the first): each
+ *   instance then computes the figures of its cities only.
  * - center:     one center (the demo hall), 1,000 walls, 1,000 ev/s.
  *
  * Latency is what a wall sees: from just before the POST that carries an event to the first
@@ -45,7 +48,7 @@ export interface WallLatency {
 }
 
 export interface ScaleFigure {
-	name: 'prefecture' | 'province' | 'center';
+	name: 'prefecture' | 'province' | 'province-routed' | 'center';
 	backend: Backend;
 	instances: number;
 	centers: number;
@@ -387,6 +390,39 @@ interface RunPlan {
 	seconds: number;
 	snapshotScope: Scope | null;
 	restart: boolean;
+	/** Walls to the instance of their city instead of round robin. */
+	byRegion?: boolean;
+}
+
+/**
+ * Each wall's instance when walls are routed by region: the cities (children of the top
+ * regions) dealt out to the instances by their number of centers, largest first, each to the
+ * least loaded; a wall goes to its city's instance, a wall above the cities to the first.
+ */
+export function instanceByRegion(org: OrgData, walls: Scope[], instances: number): number[] {
+	const regions = new Map(org.regions.map((r) => [r.code, r]));
+	const cityOf = (region: string | null | undefined): string | null => {
+		let r = region ? regions.get(region) : undefined;
+		while (r?.parentCode && regions.get(r.parentCode)?.parentCode) r = regions.get(r.parentCode);
+		return r?.parentCode ? r.code : null;
+	};
+	const centersOf = new Map<string, number>();
+	for (const c of org.centers) {
+		const city = cityOf(c.regionCode);
+		if (city) centersOf.set(city, (centersOf.get(city) ?? 0) + 1);
+	}
+	const load = new Array<number>(instances).fill(0);
+	const home = new Map<string, number>();
+	for (const [city, n] of [...centersOf].sort((a, b) => b[1] - a[1])) {
+		const i = load.indexOf(Math.min(...load));
+		home.set(city, i);
+		load[i] += n;
+	}
+	const centerRegion = new Map(org.centers.map((c) => [c.code, c.regionCode]));
+	return walls.map((w) => {
+		const city = w.kind === 'center' ? cityOf(centerRegion.get(w.code)) : w.kind === 'region' ? cityOf(w.code) : null;
+		return city === null ? 0 : (home.get(city) ?? 0);
+	});
 }
 
 /** Walls over a network: `centers` center walls, then regions from the top down, `regions` of them. */
@@ -417,7 +453,9 @@ async function run(plan: RunPlan): Promise<ScaleFigure> {
 		const base = lb ? `http://127.0.0.1:${lb.port}` : first.server.url;
 		const preloaded = await preload(base, key, day.events.slice(0, plan.preload), name);
 		const wsBase = base.replace('http', 'ws');
-		const urls = plan.walls.map((s) => `${wsBase}/api/v1/stream?token=${encodeURIComponent(token)}${s.kind === 'all' ? '' : `&${s.kind}=${encodeURIComponent(s.code)}`}`);
+		const route = plan.byRegion ? instanceByRegion(plan.org, plan.walls, servers.length) : null;
+		const wallBase = (i: number) => (route ? servers[route[i]].server.url.replace('http', 'ws') : wsBase);
+		const urls = plan.walls.map((s, i) => `${wallBase(i)}/api/v1/stream?token=${encodeURIComponent(token)}${s.kind === 'all' ? '' : `&${s.kind}=${encodeURIComponent(s.code)}`}`);
 		say(`network/${name}: connecting ${plan.walls.length} walls (${plan.walls.filter((s) => s.kind === 'center').length} center, ${plan.walls.filter((s) => s.kind !== 'center').length} region)`);
 		const walls = await openWalls(urls, name);
 		await sleep(2000);
@@ -487,7 +525,7 @@ export interface NetworkOptions {
 
 export async function benchNetwork(opts: NetworkOptions): Promise<ScaleFigure[]> {
 	const q = opts.quick;
-	const which = opts.which ?? ['prefecture', 'center', 'province'];
+	const which = opts.which ?? ['prefecture', 'center', 'province', 'province-routed'];
 	const out: ScaleFigure[] = [];
 	if (which.includes('prefecture')) {
 		const org = networkOrg(PRESETS.prefecture);
@@ -503,6 +541,13 @@ export async function benchNetwork(opts: NetworkOptions): Promise<ScaleFigure[]>
 		else {
 			const org = networkOrg(PRESETS.province);
 			out.push(await run({ name: 'province', backend: 'postgres', instances: 3, org, hours: q ? 0.5 : 1.5, preload: q ? 50_000 : 300_000, walls: wallScopes(org, q ? 300 : 863, 137), rate: 1000, seconds: q ? 20 : 75, snapshotScope: { kind: 'region', code: org.regions[0].code }, restart: true }));
+		}
+	}
+	if (which.includes('province-routed')) {
+		if (!opts.postgres) say('network/province-routed: skipped (needs PostgreSQL: set TEST_DATABASE_URL or DATABASE_URL)');
+		else {
+			const org = networkOrg(PRESETS.province);
+			out.push(await run({ name: 'province-routed', backend: 'postgres', instances: 3, org, hours: q ? 0.5 : 1.5, preload: q ? 50_000 : 300_000, walls: wallScopes(org, q ? 300 : 863, 137), rate: 1000, seconds: q ? 20 : 75, snapshotScope: { kind: 'region', code: org.regions[0].code }, restart: false, byRegion: true }));
 		}
 	}
 	return out;

@@ -21,7 +21,7 @@
  * 5. network   networks of centers (scripts/bench-network.ts): a prefecture of 600 centers with
  *              120 walls at 200 ev/s, one center with 1,000 walls at 1,000 ev/s, and (PostgreSQL)
  *              a province of 3,000 centers on 3 instances behind one address with 1,000 walls at
- *              1,000 ev/s; `--network prefecture,center,province` picks runs.
+ *              1,000 ev/s (province-routed: each wall to its city's instance); `--network prefecture,center,province,province-routed` picks runs.
  *
  * Everything it starts (servers, worker, temp dirs, databases) is stopped/removed on exit,
  * errors and Ctrl-C. Only loopback traffic; every loop is bounded in count and time.
@@ -54,7 +54,7 @@ import { benchWall, type WallFigures } from './bench-wall';
 
 type Part = 'ingest' | 'latency' | 'snapshot' | 'wall' | 'network';
 const PARTS: Part[] = ['ingest', 'latency', 'snapshot', 'wall', 'network'];
-const NETWORK_RUNS = ['prefecture', 'center', 'province'] as const;
+const NETWORK_RUNS = ['prefecture', 'center', 'province', 'province-routed'] as const;
 
 function parseArgs(argv: string[]): { only: Part[]; quick: boolean; json: string | null; network: Array<(typeof NETWORK_RUNS)[number]> } {
 	let only: Part[] = PARTS;
@@ -85,7 +85,7 @@ function parseArgs(argv: string[]): { only: Part[]; quick: boolean; json: string
 			network = list as typeof network;
 		}
 		else if (a === '--help' || a === '-h') {
-			console.log('usage: npm run bench -- [--quick] [--only ingest,latency,snapshot,wall,network] [--network prefecture,center,province] [--json FILE]');
+			console.log('usage: npm run bench -- [--quick] [--only ingest,latency,snapshot,wall,network] [--network prefecture,center,province,province-routed] [--json FILE]');
 			process.exit(0);
 		} else throw new Error(`unknown option "${a}" (try --help)`);
 	}
