@@ -127,7 +127,16 @@ let firstRejection: string | null = null;
 async function post(base: string, key: string, events: HallEvent[]): Promise<Array<number | null>> {
 	const body = JSON.stringify({ events });
 	for (let attempt = 0; attempt < 30; attempt++) {
-		const r = await fetch(`${base}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
+		let r: Response;
+		try {
+			r = await fetch(`${base}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
+		} catch (e) {
+			// A kept-alive connection the server (or the balancer's upstream) closed as the request
+			// went out: send again. Event ids make it safe: what was stored answers as duplicates.
+			if (attempt >= 3) throw e;
+			await sleep(100);
+			continue;
+		}
 		if (r.status === 429 || r.status === 503) {
 			await r.arrayBuffer();
 			await sleep(Number(r.headers.get('retry-after') ?? 1) * 1000);
@@ -172,6 +181,7 @@ async function paced(base: string, key: string, events: HallEvent[], places: Eve
 	const batches = Math.min(Math.floor(events.length / batch), Math.round((seconds * 1000) / everyMs));
 	const sent: Sent[] = [];
 	const pending: Array<Promise<void>> = [];
+	let failure: unknown = null;
 	let inFlight = 0;
 	const start = performance.now();
 	for (let k = 0; k < batches; k++) {
@@ -183,13 +193,21 @@ async function paced(base: string, key: string, events: HallEvent[], places: Eve
 		inFlight++;
 		if (inFlight > 300) throw new Error(`network/${label}: more than 300 requests in flight; the server is not keeping up`);
 		pending.push(
-			post(base, key, chunk).then((seqs) => {
-				inFlight--;
-				seqs.forEach((seq, i) => seq !== null && sent.push({ at, seq, place: where[i], type: chunk[i].type }));
-			})
+			post(base, key, chunk).then(
+				(seqs) => {
+					inFlight--;
+					seqs.forEach((seq, i) => seq !== null && sent.push({ at, seq, place: where[i], type: chunk[i].type }));
+				},
+				(e: unknown) => {
+					// Kept until the sends are awaited (an unhandled rejection would end the bench without its cleanup).
+					failure ??= e;
+				}
+			)
 		);
+		if (failure) break;
 	}
 	await withTimeout(Promise.all(pending), 120_000, `${label} sends`);
+	if (failure) throw failure;
 	return { sent, posted: batches * batch };
 }
 
