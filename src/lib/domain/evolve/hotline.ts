@@ -77,10 +77,10 @@ function newAssignment(t: HotlineTicketState, ackBy: number | null): void {
 }
 
 /** Count the ack judgement of the current assignment once: at acknowledgement, return, or when its limit passed. */
-function judgeAck(state: CountSlice, t: HotlineTicketState, at: number, day: string): void {
+function judgeAck(state: CountSlice, t: HotlineTicketState, onTime: (ackBy: number) => boolean, day: string): void {
 	if (t.ackJudged || t.ackBy == null) return;
 	t.ackJudged = true;
-	count(state, ticketPlace(t), day, { hotlineAckJudged: 1, hotlineAckOnTime: at <= t.ackBy ? 1 : 0 });
+	count(state, ticketPlace(t), day, { hotlineAckJudged: 1, hotlineAckOnTime: onTime(t.ackBy) ? 1 : 0 });
 }
 
 /** The ticket of an event, unless unknown or merged away. */
@@ -137,13 +137,13 @@ export function evolveHotline(state: HotlineSlice & CountSlice, e: HotlineEvent,
 			if (!t || t.departmentCode !== e.data.departmentCode || t.acknowledgedAt != null) return;
 			t.acknowledgedAt = at;
 			count(state, ticketPlace(t), day, { hotlineAcknowledged: 1 });
-			judgeAck(state, t, at, day);
+			judgeAck(state, t, (by) => at <= by, day);
 			return;
 		}
 		case 'hotline.acknowledge_overdue': {
 			const t = live(state, e.data.ticketId);
 			if (!t || t.acknowledgedAt != null || t.ackBy !== Date.parse(e.data.acknowledgeBy)) return;
-			judgeAck(state, t, at, day);
+			judgeAck(state, t, () => false, day);
 			return;
 		}
 		case 'hotline.ticket_returned': {
@@ -151,7 +151,7 @@ export function evolveHotline(state: HotlineSlice & CountSlice, e: HotlineEvent,
 			if (!t || t.departmentCode !== e.data.departmentCode || t.returnPending || t.closedAt != null) return;
 			t.returnPending = true;
 			// A return answers the dispatch as an acknowledgement does (a timely response).
-			judgeAck(state, t, at, day);
+			judgeAck(state, t, (by) => at <= by, day);
 			count(state, ticketPlace(t), day, { hotlineReturned: 1 });
 			return;
 		}
