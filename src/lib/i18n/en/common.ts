@@ -17,6 +17,7 @@ export const common: Record<keyof typeof zh, string> = {
 	'role.leader': 'Leader',
 	'role.supervisor': 'Supervisor',
 	'role.hotline_operator': 'Hotline operator',
+	'role.department_handler': 'Department handler',
 	'role.window_staff': 'Window staff',
 
 	'common.save': 'Save',

@@ -17,6 +17,7 @@ export const common = {
 	'role.leader': '中心领导',
 	'role.supervisor': '督查人员',
 	'role.hotline_operator': '热线话务员',
+	'role.department_handler': '承办单位',
 	'role.window_staff': '窗口人员',
 
 	// ── Common words ──────────────────────────────────────────────────────────
