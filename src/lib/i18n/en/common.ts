@@ -5,6 +5,7 @@ export const common: Record<keyof typeof zh, string> = {
 	'shell.product': 'Hallwatch service-center supervision',
 	'shell.wall': 'Wall',
 	'shell.supervision': 'Supervision',
+	'shell.department': 'Department tickets',
 	'shell.hotline': 'Hotline',
 	'shell.reports': 'Reports',
 	'shell.admin': 'Administration',

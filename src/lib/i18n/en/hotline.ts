@@ -236,7 +236,7 @@ export const hotline: Record<keyof typeof zh, string> = {
 	'hl.ticket.returnPending': "Return waiting for review: {reason}",
 	'hl.ticket.extensionPending': "Extension to {due} requested: {reason}",
 	'hl.ticket.extensions': "Extended {n} times",
-	'hl.ticket.mergedInto': "Merged into {id} (a repeat; counts in no figure)",
+	'hl.ticket.mergedInto': "A repeat, counted in no figure; merged into{id}: ",
 	'hl.ticket.reviewReturn': "Review the return",
 	'hl.ticket.returnApprove': "Accept and re-dispatch to",
 	'hl.ticket.returnRefuse': "Refuse: back to the department",

@@ -234,7 +234,7 @@ export const hotline = {
 	'hl.ticket.returnPending': "退单待审核：{reason}",
 	'hl.ticket.extensionPending': "申请延期至 {due}：{reason}",
 	'hl.ticket.extensions': "已延期 {n} 次",
-	'hl.ticket.mergedInto': "已合并到 {id}（重复件，不再计入各项指标）",
+	'hl.ticket.mergedInto': "重复件，不再计入各项指标，已合并到{id}：",
 	'hl.ticket.reviewReturn': "审核退单",
 	'hl.ticket.returnApprove': "同意退单，改派到",
 	'hl.ticket.returnRefuse': "驳回退单，退回原部门继续办理",

@@ -344,6 +344,26 @@ export class HotlineTickets {
 		return or(own, regional);
 	}
 
+	/**
+	 * A department's queue (承办单位): its open tickets (latest assignment theirs, not merged) in
+	 * the reach, soonest due first, and how many of them are past due now.
+	 */
+	async departmentQueue(departmentCode: string, opts: { reach: Reach; now: number; limit?: number }): Promise<{ rows: TicketSummary[]; overdue: number }> {
+		const t = hotlineTickets;
+		const where = and(this.scopeCondition(opts.reach), eq(t.departmentCode, departmentCode), ne(t.status, 'closed'), sql`(${t.detail}->>'mergedInto') is null`);
+		const rows = await this.deps.db
+			.select()
+			.from(t)
+			.where(where)
+			.orderBy(sql`${t.dueAt} asc nulls last`, asc(t.ticketId))
+			.limit(opts.limit ?? 200);
+		const [od] = await this.deps.db
+			.select({ n: sql<string>`count(*)` })
+			.from(t)
+			.where(and(where, lt(t.dueAt, new Date(opts.now))));
+		return { rows: rows.map(rowToSummary), overdue: Number(od?.n ?? 0) };
+	}
+
 	/** One page of the list, newest first, after `cursor` (keyset: created_at, ticket_id). */
 	async list(filter: TicketFilter, opts: { reach: Reach; tz: string; now: number; cursor?: Cursor | null; limit?: number; searchPhones?: boolean }): Promise<TicketPage> {
 		const t = hotlineTickets;
