@@ -174,9 +174,10 @@ export class HotlineDesk {
 				const reached = fields.reached === '1' ? true : fields.reached === '0' ? false : fail('reached', 'chooseOne');
 				const sat = fields.satisfaction ?? '';
 				if (reached && !(SATISFACTIONS as readonly string[]).includes(sat)) fail('satisfaction', 'chooseOne');
-				const solved = fields.solved === '1' ? true : fields.solved === '0' ? false : reached ? fail('solved', 'chooseOne') : undefined;
+				// 是否解决: asked by the form; a callback recorded without the answer leaves it out of 解决率.
+				const solved = fields.solved === '1' ? true : fields.solved === '0' ? false : undefined;
 				type = 'hotline.callback_recorded';
-				data = { reached, ...(reached ? { satisfaction: sat, solved } : {}) };
+				data = { reached, ...(reached ? { satisfaction: sat, ...(solved === undefined ? {} : { solved }) } : {}) };
 				break;
 			}
 			case 'supervise': {
