@@ -98,7 +98,7 @@ test('签收, 退单 and its review, 延期 and its approval, reply, then close 
 	const dueAtBefore = await center.getByTestId('ticket-due').getAttribute('data-due');
 	await expect(center.getByTestId('extension-pending')).toContainText('需联合市场监管所现场取证');
 	const decide = center.getByTestId('form-decideExtension');
-	await decide.getByLabel('同意').check();
+	await decide.getByLabel('同意', { exact: true }).check();
 	await decide.getByRole('button', { name: '保存' }).click();
 	await expect(center.getByTestId('badge-extension')).toHaveCount(0);
 	await expect(center.getByText('已延期 1 次')).toBeVisible();
