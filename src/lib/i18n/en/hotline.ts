@@ -98,6 +98,7 @@ export const hotline: Record<keyof typeof zh, string> = {
 	'hl.desk.supervised': 'Supervised',
 	'hl.desk.dateOn': 'Date',
 	'hl.desk.onCreated': 'received',
+	'hl.desk.onAssigned': 'Date dispatched',
 	'hl.desk.onClosed': 'closed',
 	'hl.desk.from': 'From',
 	'hl.desk.to': 'To',

@@ -96,6 +96,7 @@ export const hotline = {
 	'hl.desk.supervised': '督办中',
 	'hl.desk.dateOn': '日期',
 	'hl.desk.onCreated': '受理日期',
+	'hl.desk.onAssigned': '转办日期',
 	'hl.desk.onClosed': '办结日期',
 	'hl.desk.from': '从',
 	'hl.desk.to': '到',
