@@ -228,6 +228,62 @@ describe.each(BACKENDS)('hotline console on %s', (backend) => {
 		expect(listed(await (await leader.get('/hotline?q=13911112222')).text())).toEqual([]);
 	});
 
+	it('a department handler acts on its department’s tickets only (role and scope); the center reviews; a repeat merged counts once', async () => {
+		const ev = (id: string, type: string, data: Record<string, unknown>) => ({ id: `dh-${id}-${type}`, type, occurredAt: cst(Date.now() - 5000), data: { ticketId: id, ...data } });
+		const created = (id: string) => ev(id, 'hotline.ticket_created', { channel: 'web', category: '市场监管', summary: '过期食品', regionCode: 'D1' });
+		const sent = await server.post('/api/v1/events', { events: [created('DH-1'), created('DH-2'), created('DH-3')] }, creds.key);
+		expect(sent.body.accepted).toBe(3);
+		expect((await op.action('/hotline/act?/dispatch', { ticketId: 'DH-1', departmentCode: 'GSJ' })).type).toBe('success');
+		expect((await op.action('/hotline/act?/dispatch', { ticketId: 'DH-2', departmentCode: 'GAJ' })).type).toBe('success');
+		// Its 签收 limit: 2 working hours by the calendar.
+		const tl = await (await op.get('/hotline/DH-1')).text();
+		expect(tl).toContain('签收时限');
+
+		const u = createUser(server, 'gsj-handler', ['department_handler'], { staff: 'S001' });
+		const dh = new WebSession(server);
+		expect((await dh.signIn(u.username, u.password)).headers.get('location')).toBe('/hotline/department');
+		const queue = await (await dh.get('/hotline/department')).text();
+		expect(queue).toContain('dept-ticket-DH-1');
+		expect(queue).not.toContain('dept-ticket-DH-2'); // 市公安局's
+		// Another department's ticket is unknown to it; the center's console and actions are refused.
+		let r = await dh.action('/hotline/department?/acknowledge', { ticketId: 'DH-2' });
+		expect(refused(r)).toMatchObject({ field: 'ticketId', code: 'unknownTicket' });
+		expect((await dh.get('/hotline')).status).toBe(403);
+		expect((await dh.form('/hotline/act?/close', { ticketId: 'DH-1' }, { enhanced: true })).status).toBe(403);
+		// The center's console has no such action: the department's steps are the department's.
+		r = await op.action('/hotline/act?/acknowledge', { ticketId: 'DH-1' });
+		expect(r.type).toBe('error');
+		expect((await (await op.get('/hotline/DH-1')).text())).not.toContain('已签收');
+
+		r = await dh.action('/hotline/department?/acknowledge', { ticketId: 'DH-1' });
+		expect(r.type, JSON.stringify(r.data)).toBe('success');
+		r = await dh.action('/hotline/department?/acknowledge', { ticketId: 'DH-1' });
+		expect(refused(r)).toMatchObject({ code: 'acknowledgedAlready' });
+		r = await dh.action('/hotline/department?/requestExtension', { ticketId: 'DH-1', days: '0', reason: '需协调' });
+		expect(refused(r)).toMatchObject({ field: 'days', code: 'badDays' });
+		r = await dh.action('/hotline/department?/requestExtension', { ticketId: 'DH-1', days: '2', reason: '需协调' });
+		expect(r.type).toBe('success');
+		r = await op.action('/hotline/act?/decideExtension', { ticketId: 'DH-1', approved: '0', note: '请按期办结' });
+		expect(r.type).toBe('success');
+		r = await op.action('/hotline/act?/decideExtension', { ticketId: 'DH-1', approved: '1' });
+		expect(refused(r)).toMatchObject({ code: 'noExtensionPending' });
+
+		// 重复件: DH-3 into DH-1; it leaves the list and the received count, and takes no more actions.
+		const before = await figures(op);
+		r = await op.action('/hotline/act?/merge', { ticketId: 'DH-3', intoTicketId: 'DH-3' });
+		expect(refused(r)).toMatchObject({ field: 'intoTicketId', code: 'mergeSelf' });
+		r = await op.action('/hotline/act?/merge', { ticketId: 'DH-3', intoTicketId: 'DH-1' });
+		expect(r.type, JSON.stringify(r.data)).toBe('success');
+		expect(Number((await figures(op)).received)).toBe(Number(before.received) - 1);
+		expect(listed(await (await op.get('/hotline')).text())).not.toContain('DH-3');
+		expect(listed(await (await op.get('/hotline?merged=1')).text())).toEqual(['DH-3']);
+		r = await op.action('/hotline/act?/close', { ticketId: 'DH-3' });
+		expect(refused(r)).toMatchObject({ code: 'mergedAlready' });
+		// The live figures count it once too.
+		const snap = await server.snapshot(creds.token, '');
+		expect(snap.hotline.mergedMonth).toBe(1);
+	});
+
 	it('lets an admin change the time limits (audited); the next dispatch uses them', async () => {
 		let r = await admin.action('/hotline/limits?/save', { name: ['城市管理', '新类别', ''], days: ['2', '0', ''], defaultDays: '4' });
 		expect(r.type).toBe('failure');

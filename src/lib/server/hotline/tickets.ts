@@ -475,7 +475,7 @@ export class HotlineTickets {
 		const n = (cond: SQL) => sql<string>`count(*) filter (where ${cond})`;
 		const q = this.deps.db
 			.select({
-				department: t.departmentCode,
+				department: byDepartment ? t.departmentCode : sql<string | null>`null`,
 				grouped: byDepartment ? sql<number>`grouping(${t.departmentCode})` : sql<number>`1`,
 				received: n(created),
 				closed: n(closed),
