@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../../src/lib/domain/calendar';
 import { monthRange } from '../../src/lib/domain/hotline-figures';
@@ -282,6 +283,30 @@ describe.each(BACKENDS)('hotline console on %s', (backend) => {
 		// The live figures count it once too.
 		const snap = await server.snapshot(creds.token, '');
 		expect(snap.hotline.mergedMonth).toBe(1);
+
+		// The filtered list to Excel: the same filter as the page, phones as the viewer sees them; audited.
+		const sheet = async (web: WebSession, query: string) => {
+			const res = await web.get(`/hotline/export?${query}`);
+			expect(res.status).toBe(200);
+			expect(res.headers.get('content-type')).toContain('spreadsheetml');
+			const wb = new ExcelJS.Workbook();
+			await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
+			const ws = wb.worksheets[0];
+			const rows: string[][] = [];
+			ws.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
+			return rows;
+		};
+		const merged = await sheet(op, 'merged=1');
+		expect(merged[0].slice(0, 3)).toEqual(['工单号', '受理时间', '渠道']);
+		expect(merged.slice(1).map((r) => r[0])).toEqual(['DH-3']);
+		const all = await sheet(leader, 'q=' + encodeURIComponent(PHONE.slice(0, 3)));
+		expect(all.flat().join(' ')).not.toContain(PHONE);
+		const opAll = await sheet(op, '');
+		// Fewer than a page of tickets here: the workbook holds exactly the list's rows, in its order.
+		expect(opAll.slice(1).map((r) => r[0])).toEqual(listed(await (await op.get('/hotline')).text()));
+		expect((await dh.get('/hotline/export')).status).toBe(403);
+		const audit = await (await admin.get('/admin/audit?action=hotline.export')).text();
+		expect(audit).toContain('hotline.export');
 	});
 
 	it('lets an admin change the time limits (audited); the next dispatch uses them', async () => {

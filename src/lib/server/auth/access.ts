@@ -52,6 +52,7 @@ export const ACCESS: Record<string, Access> = {
 	'/supervision/evidence/[id]': { kind: 'signed-in', roles: SUPERVISION },
 	'/hotline': { kind: 'signed-in', roles: HOTLINE_READ },
 	'/hotline/[ticketId]': { kind: 'signed-in', roles: HOTLINE_READ },
+	'/hotline/export': { kind: 'signed-in', roles: HOTLINE_READ }, // the filtered list as Excel (phones as the viewer sees them)
 	// Every console action (form actions) lives here, so the table alone keeps leaders out.
 	'/hotline/act': { kind: 'signed-in', roles: HOTLINE_DESK },
 	'/hotline/limits': { kind: 'signed-in', roles: ADMIN },
