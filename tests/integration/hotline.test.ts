@@ -329,6 +329,16 @@ describe.each(BACKENDS)('hotline console on %s', (backend) => {
 		// The removed category is no longer offered.
 		r = await op.action('/hotline/act?/intake', { callerPhone: PHONE, channel: 'phone', category: '交通出行', summary: 'x', regionCode: 'D1' });
 		expect(refused(r)).toMatchObject({ field: 'category', code: 'unknownCategory' });
+
+		// The three-rate weights: refused when all 0 (naming the field), and the live figures take a change at once.
+		r = await admin.action('/hotline/limits?/save', { name: ['城市管理', '供暖', ''], days: ['2', '3', ''], defaultDays: '4', ackHours: '2', wResponse: '0', wResolved: '0', wSatisfaction: '0' });
+		expect(refused(r)).toMatchObject({ field: 'wResponse', code: 'noWeight' });
+		r = await admin.action('/hotline/limits?/save', { name: ['城市管理', '供暖', ''], days: ['2', '3', ''], defaultDays: '4', ackHours: '2', wResponse: '0', wResolved: '0', wSatisfaction: '100' });
+		expect(r.type, JSON.stringify(r.data)).toBe('success');
+		const snap = await server.snapshot(creds.token, '');
+		// Satisfaction alone now: the composite is the satisfaction rate (a callback found the caller satisfied above).
+		expect(snap.hotline.satisfactionRate).not.toBeNull();
+		expect(snap.hotline.compositeRate).toBe(snap.hotline.satisfactionRate);
 	});
 
 	it('pages the list by keyset, newest first, without overlaps', async () => {

@@ -29,6 +29,7 @@ export const actions: Actions = {
 		const problem = hotlineSettingsProblems(next)[0];
 		if (problem) throw new Refused({ [problem.field]: hotlineMessage(problem) }, 400, { rows: names.map((name, i) => ({ name, days: days[i] ?? '' })), defaultDays, ackHours, wResponse, wResolved, wSatisfaction });
 		await saveHotlineSettings(rt.handle.db, next);
+		await rt.reloadHotline();
 		await auditRequest(rt.handle.db, event, 'hotline.limits_update', 'hotline', { before, after: next });
 		return { saved: true };
 	})
