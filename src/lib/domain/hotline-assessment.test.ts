@@ -140,6 +140,20 @@ describe('hotline assessment figures (live)', () => {
 	});
 });
 
+describe('签收 judged in any order', () => {
+	it('an acknowledgement within the limit applied after the timer judged it late counts in time', () => {
+		const f = new Feed();
+		f.ev('hotline.ticket_created', at('11-02', '09:00'), { ticketId: 'A', channel: 'web', category: '城市管理', summary: '路灯', regionCode: 'XLT' });
+		f.ev('hotline.ticket_assigned', at('11-02', '09:10'), { ticketId: 'A', departmentCode: 'GSJ', dueAt: at('11-06', '17:00'), acknowledgeBy: at('11-02', '11:10') });
+		// A bulk load: the timer runs before the acknowledgement (10:00) has been applied.
+		expect(f.derive(ms(at('11-02', '12:00'))).map((d) => d.type)).toEqual(['hotline.acknowledge_overdue']);
+		expect(buildSnapshot(f.state, f.org, XLT, { now: ms(NOW) }).hotline.acknowledgedOnTimeRate).toBe(0);
+		f.ev('hotline.ticket_acknowledged', at('11-02', '10:00'), { ticketId: 'A', departmentCode: 'GSJ' });
+		// 1 judged, 1 in time: 100, as if the events had come in order.
+		expect(buildSnapshot(f.state, f.org, XLT, { now: ms(NOW) }).hotline.acknowledgedOnTimeRate).toBe(100);
+	});
+});
+
 describe('hotline rate formulas', () => {
 	it('by hand', () => {
 		// Ordos 2012: 22,586 closed of 23,328 received; a cohort never passes 100.

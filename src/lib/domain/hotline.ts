@@ -157,7 +157,8 @@ export function applyTicketEvent(s: TicketSummary, e: TicketEvent): TicketSummar
 		case 'hotline.ticket_acknowledged':
 			if (str(d.departmentCode) !== s.departmentCode || det.acknowledgedAt != null) break;
 			det.acknowledgedAt = e.at;
-			if (det.ackBy != null && det.ackOnTime === undefined) det.ackOnTime = e.at <= det.ackBy;
+			// Within the limit counts in time even when the timer's judgement was folded in first.
+			if (det.ackBy != null && (det.ackOnTime === undefined || e.at <= det.ackBy)) det.ackOnTime = e.at <= det.ackBy;
 			break;
 		case 'hotline.acknowledge_overdue':
 			if (det.acknowledgedAt == null && det.ackOnTime === undefined && det.ackBy === time(d.acknowledgeBy)) det.ackOnTime = false;

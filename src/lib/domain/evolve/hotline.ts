@@ -31,6 +31,8 @@ export interface HotlineTicketState {
 	ackBy?: number | null;
 	acknowledgedAt?: number | null;
 	ackJudged?: boolean;
+	/** The day the deadline timer judged the 签收 late (an acknowledgement within the limit arriving after it corrects that day). */
+	ackTimerDay?: string | null;
 	/** A return (退单) waiting for the center's review. */
 	returnPending?: boolean;
 	/** The due time a pending extension request asks for. */
@@ -72,6 +74,7 @@ function newAssignment(t: HotlineTicketState, ackBy: number | null): void {
 	if (ackBy != null || t.ackBy != null) t.ackBy = ackBy;
 	if (t.acknowledgedAt != null) t.acknowledgedAt = null;
 	if (t.ackJudged) t.ackJudged = false;
+	if (t.ackTimerDay != null) t.ackTimerDay = null;
 	if (t.returnPending) t.returnPending = false;
 	if (t.extensionPending != null) t.extensionPending = null;
 }
@@ -137,13 +140,20 @@ export function evolveHotline(state: HotlineSlice & CountSlice, e: HotlineEvent,
 			if (!t || t.departmentCode !== e.data.departmentCode || t.acknowledgedAt != null) return;
 			t.acknowledgedAt = at;
 			count(state, ticketPlace(t), day, { hotlineAcknowledged: 1 });
+			// Taken in time but applied after the timer's judgement (a sender's backlog, a bulk load): the
+			// judgement is corrected on its day, so the rate does not depend on the order events arrive in.
+			if (t.ackTimerDay != null && t.ackBy != null && at <= t.ackBy) {
+				count(state, ticketPlace(t), t.ackTimerDay, { hotlineAckOnTime: 1 });
+				t.ackTimerDay = null;
+			}
 			judgeAck(state, t, (by) => at <= by, day);
 			return;
 		}
 		case 'hotline.acknowledge_overdue': {
 			const t = live(state, e.data.ticketId);
-			if (!t || t.acknowledgedAt != null || t.ackBy !== Date.parse(e.data.acknowledgeBy)) return;
+			if (!t || t.acknowledgedAt != null || t.ackJudged || t.ackBy !== Date.parse(e.data.acknowledgeBy)) return;
 			judgeAck(state, t, () => false, day);
+			t.ackTimerDay = day;
 			return;
 		}
 		case 'hotline.ticket_returned': {
