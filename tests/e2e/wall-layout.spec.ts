@@ -267,7 +267,7 @@ async function checkRegionPage(page: Page, region: string, p: RegionPage, w: num
 	expect.soft(report.problems, `${label}: layout problems`).toEqual([]);
 	// A county's hall takes no hotline calls (its city's does): a rate of nothing is "—", as the snapshot says.
 	const snap = await server.snapshot(seeded.token, `&region=${region}`);
-	const none: Record<string, unknown> = { 'hotline-satisfactionRate': snap.hotline.satisfactionRate, 'hotline-closureRate': snap.hotline.closureRate, 'hotline-onTimeRate': snap.hotline.onTimeRate, 'cases-immediateRate': snap.cases.immediateRate };
+	const none: Record<string, unknown> = { 'hotline-satisfactionRate': snap.hotline.satisfactionRate, 'hotline-closureRate': snap.hotline.closureRate, 'hotline-onTimeRate': snap.hotline.onTimeRate, 'cases-immediateRate': snap.cases.immediateRate, 'hotline-callAnswerRate': snap.hotline.callAnswerRate, 'hotline-acknowledgedOnTimeRate': snap.hotline.acknowledgedOnTimeRate, 'hotline-resolvedRate': snap.hotline.resolvedRate };
 	expect.soft(report.emptyFigures.filter((f) => none[f.split('=')[0]] !== null), `${label}: figures shown as empty`).toEqual([]);
 	expect.soft(report.tiles, `${label}: no window grid on a region wall`).toEqual([]);
 	const required = wide && p === 'overview' ? [...REGION_REQUIRED.overview, ...REGION_REQUIRED.hall, 'view-side', 'panel-centerRanking2'] : REGION_REQUIRED[p];

@@ -65,9 +65,9 @@ describe.each(BACKENDS)('accounts on %s', (backend) => {
 
 	it('signs each role in and lands it on its home page', async () => {
 		creds = await provisioned(server);
-		const homes: Record<Role, string> = { admin: '/admin', leader: '/reports', supervisor: '/supervision', hotline_operator: '/hotline', window_staff: '/terminal' };
+		const homes: Record<Role, string> = { admin: '/admin', leader: '/reports', supervisor: '/supervision', hotline_operator: '/hotline', department_handler: '/hotline/department', window_staff: '/terminal' };
 		for (const role of ROLES) {
-			users[role] = createUser(server, `u-${role.replace('_', '-')}`, [role], role === 'window_staff' ? { staff: 'S001' } : {});
+			users[role] = createUser(server, `u-${role.replace('_', '-')}`, [role], role === 'window_staff' || role === 'department_handler' ? { staff: 'S001' } : {});
 			const web = new WebSession(server);
 			const r = await web.signIn(users[role].username, users[role].password);
 			expect(r.status, role).toBe(303);

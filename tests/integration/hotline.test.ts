@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../../src/lib/domain/calendar';
 import { monthRange } from '../../src/lib/domain/hotline-figures';
@@ -228,6 +229,86 @@ describe.each(BACKENDS)('hotline console on %s', (backend) => {
 		expect(listed(await (await leader.get('/hotline?q=13911112222')).text())).toEqual([]);
 	});
 
+	it('a department handler acts on its department’s tickets only (role and scope); the center reviews; a repeat merged counts once', async () => {
+		const ev = (id: string, type: string, data: Record<string, unknown>) => ({ id: `dh-${id}-${type}`, type, occurredAt: cst(Date.now() - 5000), data: { ticketId: id, ...data } });
+		const created = (id: string) => ev(id, 'hotline.ticket_created', { channel: 'web', category: '市场监管', summary: '过期食品', regionCode: 'D1' });
+		const sent = await server.post('/api/v1/events', { events: [created('DH-1'), created('DH-2'), created('DH-3')] }, creds.key);
+		expect(sent.body.accepted).toBe(3);
+		expect((await op.action('/hotline/act?/dispatch', { ticketId: 'DH-1', departmentCode: 'GSJ' })).type).toBe('success');
+		expect((await op.action('/hotline/act?/dispatch', { ticketId: 'DH-2', departmentCode: 'GAJ' })).type).toBe('success');
+		// Its 签收 limit: 2 working hours by the calendar.
+		const tl = await (await op.get('/hotline/DH-1')).text();
+		expect(tl).toContain('签收时限');
+
+		const u = createUser(server, 'gsj-handler', ['department_handler'], { staff: 'S001' });
+		const dh = new WebSession(server);
+		expect((await dh.signIn(u.username, u.password)).headers.get('location')).toBe('/hotline/department');
+		const queue = await (await dh.get('/hotline/department')).text();
+		expect(queue).toContain('dept-ticket-DH-1');
+		expect(queue).not.toContain('dept-ticket-DH-2'); // 市公安局's
+		// Another department's ticket is unknown to it; the center's console and actions are refused.
+		let r = await dh.action('/hotline/department?/acknowledge', { ticketId: 'DH-2' });
+		expect(refused(r)).toMatchObject({ field: 'ticketId', code: 'unknownTicket' });
+		expect((await dh.get('/hotline')).status).toBe(403);
+		expect((await dh.form('/hotline/act?/close', { ticketId: 'DH-1' }, { enhanced: true })).status).toBe(403);
+		// The center's console has no such action: the department's steps are the department's.
+		r = await op.action('/hotline/act?/acknowledge', { ticketId: 'DH-1' });
+		expect(r.type).toBe('error');
+		expect((await (await op.get('/hotline/DH-1')).text())).not.toContain('已签收');
+
+		r = await dh.action('/hotline/department?/acknowledge', { ticketId: 'DH-1' });
+		expect(r.type, JSON.stringify(r.data)).toBe('success');
+		r = await dh.action('/hotline/department?/acknowledge', { ticketId: 'DH-1' });
+		expect(refused(r)).toMatchObject({ code: 'acknowledgedAlready' });
+		r = await dh.action('/hotline/department?/requestExtension', { ticketId: 'DH-1', days: '0', reason: '需协调' });
+		expect(refused(r)).toMatchObject({ field: 'days', code: 'badDays' });
+		r = await dh.action('/hotline/department?/requestExtension', { ticketId: 'DH-1', days: '2', reason: '需协调' });
+		expect(r.type).toBe('success');
+		r = await op.action('/hotline/act?/decideExtension', { ticketId: 'DH-1', approved: '0', note: '请按期办结' });
+		expect(r.type).toBe('success');
+		r = await op.action('/hotline/act?/decideExtension', { ticketId: 'DH-1', approved: '1' });
+		expect(refused(r)).toMatchObject({ code: 'noExtensionPending' });
+
+		// 重复件: DH-3 into DH-1; it leaves the list and the received count, and takes no more actions.
+		const before = await figures(op);
+		r = await op.action('/hotline/act?/merge', { ticketId: 'DH-3', intoTicketId: 'DH-3' });
+		expect(refused(r)).toMatchObject({ field: 'intoTicketId', code: 'mergeSelf' });
+		r = await op.action('/hotline/act?/merge', { ticketId: 'DH-3', intoTicketId: 'DH-1' });
+		expect(r.type, JSON.stringify(r.data)).toBe('success');
+		expect(Number((await figures(op)).received)).toBe(Number(before.received) - 1);
+		expect(listed(await (await op.get('/hotline')).text())).not.toContain('DH-3');
+		expect(listed(await (await op.get('/hotline?merged=1')).text())).toEqual(['DH-3']);
+		r = await op.action('/hotline/act?/close', { ticketId: 'DH-3' });
+		expect(refused(r)).toMatchObject({ code: 'mergedAlready' });
+		// The live figures count it once too.
+		const snap = await server.snapshot(creds.token, '');
+		expect(snap.hotline.mergedMonth).toBe(1);
+
+		// The filtered list to Excel: the same filter as the page, phones as the viewer sees them; audited.
+		const sheet = async (web: WebSession, query: string) => {
+			const res = await web.get(`/hotline/export?${query}`);
+			expect(res.status).toBe(200);
+			expect(res.headers.get('content-type')).toContain('spreadsheetml');
+			const wb = new ExcelJS.Workbook();
+			await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
+			const ws = wb.worksheets[0];
+			const rows: string[][] = [];
+			ws.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
+			return rows;
+		};
+		const merged = await sheet(op, 'merged=1');
+		expect(merged[0].slice(0, 3)).toEqual(['工单号', '受理时间', '渠道']);
+		expect(merged.slice(1).map((r) => r[0])).toEqual(['DH-3']);
+		const all = await sheet(leader, 'q=' + encodeURIComponent(PHONE.slice(0, 3)));
+		expect(all.flat().join(' ')).not.toContain(PHONE);
+		const opAll = await sheet(op, '');
+		// Fewer than a page of tickets here: the workbook holds exactly the list's rows, in its order.
+		expect(opAll.slice(1).map((r) => r[0])).toEqual(listed(await (await op.get('/hotline')).text()));
+		expect((await dh.get('/hotline/export')).status).toBe(403);
+		const audit = await (await admin.get('/admin/audit?action=hotline.export')).text();
+		expect(audit).toContain('hotline.export');
+	});
+
 	it('lets an admin change the time limits (audited); the next dispatch uses them', async () => {
 		let r = await admin.action('/hotline/limits?/save', { name: ['城市管理', '新类别', ''], days: ['2', '0', ''], defaultDays: '4' });
 		expect(r.type).toBe('failure');
@@ -248,6 +329,16 @@ describe.each(BACKENDS)('hotline console on %s', (backend) => {
 		// The removed category is no longer offered.
 		r = await op.action('/hotline/act?/intake', { callerPhone: PHONE, channel: 'phone', category: '交通出行', summary: 'x', regionCode: 'D1' });
 		expect(refused(r)).toMatchObject({ field: 'category', code: 'unknownCategory' });
+
+		// The three-rate weights: refused when all 0 (naming the field), and the live figures take a change at once.
+		r = await admin.action('/hotline/limits?/save', { name: ['城市管理', '供暖', ''], days: ['2', '3', ''], defaultDays: '4', ackHours: '2', wResponse: '0', wResolved: '0', wSatisfaction: '0' });
+		expect(refused(r)).toMatchObject({ field: 'wResponse', code: 'noWeight' });
+		r = await admin.action('/hotline/limits?/save', { name: ['城市管理', '供暖', ''], days: ['2', '3', ''], defaultDays: '4', ackHours: '2', wResponse: '0', wResolved: '0', wSatisfaction: '100' });
+		expect(r.type, JSON.stringify(r.data)).toBe('success');
+		const snap = await server.snapshot(creds.token, '');
+		// Satisfaction alone now: the composite is the satisfaction rate (a callback found the caller satisfied above).
+		expect(snap.hotline.satisfactionRate).not.toBeNull();
+		expect(snap.hotline.compositeRate).toBe(snap.hotline.satisfactionRate);
 	});
 
 	it('pages the list by keyset, newest first, without overlaps', async () => {

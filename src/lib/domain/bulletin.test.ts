@@ -134,7 +134,17 @@ describe('bulletin figures, October 2026, the whole deployment', () => {
 	});
 
 	it('hotline: 3 received, 1 closed (33.3%), satisfaction 100% of 1 reached, 1 supervised, 1 overdue', () => {
-		expect(b.hotline).toEqual({
+		// No 签收 limits, solved answers or calls in October's events: those rates are null; the
+		// composite is the satisfaction alone (100); no year to date without the year's counters.
+		expect(b.hotline).toMatchObject({ acknowledgedOnTimeRate: null, resolvedRate: null, compositeRate: 100, returned: 0, returnRate: 0, extended: 0, merged: 0, repeatRate: 0, callsOffered: 0, callAnswerRate: null, year: null });
+		// 1 of the 3 received closed now: the cohort rate equals the closure rate here.
+		expect(b.hotline.cohortClosureRate).toBe(33.3);
+		expect(b.hotline.byDepartment.map((d) => [d.departmentCode, d.composite, d.compositeRank])).toEqual([
+			['GAJ', null, null],
+			['GSJ', 100, 1]
+		]);
+		const { cohortClosureRate: _a, acknowledgedOnTimeRate: _b, resolvedRate: _c, compositeRate: _d, weights: _e, returned: _f, returnRate: _g, extended: _h, extensionRate: _i, merged: _j, repeatRate: _k, callsOffered: _l, callAnswerRate: _m, answeredIn15sRate: _n, year: _o, ...v1 } = b.hotline;
+		expect({ ...v1, byDepartment: v1.byDepartment.map(({ departmentCode, name, assigned, closed, closureRate, overdue }) => ({ departmentCode, name, assigned, closed, closureRate, overdue })) }).toEqual({
 			received: 3,
 			closed: 1,
 			closureRate: 33.3,

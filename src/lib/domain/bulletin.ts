@@ -14,7 +14,18 @@ import {
 	immediateRate,
 	onTimeRate,
 	rate,
-	type ScoringRules
+	type ScoringRules,
+	DEFAULT_THREE_RATE_WEIGHTS,
+	acknowledgedOnTimeRate,
+	answeredIn15sRate,
+	callAnswerRate,
+	cohortClosureRate,
+	extensionRate,
+	repeatRate,
+	resolvedRate,
+	returnRate,
+	threeRateComposite,
+	type ThreeRateWeights
 } from './metrics';
 import type { OrgIndex } from './org';
 import { homeKey, homeKeyOf } from './keys';
@@ -40,6 +51,10 @@ export interface BulletinInput {
 	/** When the figures are taken (epoch ms), and the log seq they include. */
 	now: number;
 	seq: number;
+	/** January to this month's counters added up (1–N月累计); absent: the hotline's year to date is left out. */
+	yearCounters?: MonthCounters;
+	/** Weights of the hotline's three-rate composite (default 30/35/35). */
+	weights?: ThreeRateWeights;
 }
 
 export interface DepartmentVolume {
@@ -151,7 +166,36 @@ export interface BulletinFigures {
 		supervised: number;
 		overdue: number;
 		reopened: number;
-		byDepartment: Array<{ departmentCode: string; name: string; assigned: number; closed: number; closureRate: number | null; overdue: number }>;
+		byDepartment: Array<{
+			departmentCode: string;
+			name: string;
+			assigned: number;
+			closed: number;
+			closureRate: number | null;
+			overdue: number;
+			/** v1.1 (absent in bulletins published before): the three rates, their composite and its rank. */
+			responseRate?: number | null;
+			resolvedRate?: number | null;
+			satisfactionRate?: number | null;
+			composite?: number | null;
+			compositeRank?: number | null;
+		}>;
+		/** v1.1 (absent in bulletins published before): the assessment's figures and the year to date. */
+		cohortClosureRate?: number | null;
+		acknowledgedOnTimeRate?: number | null;
+		resolvedRate?: number | null;
+		compositeRate?: number | null;
+		weights?: ThreeRateWeights;
+		returned?: number;
+		returnRate?: number | null;
+		extended?: number;
+		extensionRate?: number | null;
+		merged?: number;
+		repeatRate?: number | null;
+		callsOffered?: number;
+		callAnswerRate?: number | null;
+		answeredIn15sRate?: number | null;
+		year?: { received: number; closed: number; closureRate: number | null; cohortClosureRate: number | null } | null;
 	};
 	indicators: IndicatorRanking[];
 }
@@ -206,6 +250,8 @@ export function buildBulletinFigures(input: BulletinInput): BulletinFigures {
 	const { month, scope, org, counters } = input;
 	const homes = homesOf(scope, org);
 	const total = sumCounters(homes.map((h) => counters(h.kind, h.code)));
+	const yearTotal = input.yearCounters ? sumCounters(homes.map((h) => input.yearCounters!(h.kind, h.code))) : null;
+	const weights = input.weights ?? DEFAULT_THREE_RATE_WEIGHTS;
 	const departments = departmentsOf(scope, org);
 	const dept = (code: string) => counters('department', code);
 
@@ -346,19 +392,72 @@ export function buildBulletinFigures(input: BulletinInput): BulletinFigures {
 			supervised: total.hotlineSupervised,
 			overdue: total.hotlineOverdue,
 			reopened: total.hotlineReopened,
-			byDepartment: departments
-				.flatMap((d) => {
-					const c = dept(d.code);
-					return c?.hotlineAssigned || c?.hotlineClosed || c?.hotlineOverdue
-						? [{ departmentCode: d.code, name: d.name, assigned: z(c.hotlineAssigned), closed: z(c.hotlineClosed), closureRate: closureRate(z(c.hotlineClosed), z(c.hotlineAssigned)), overdue: z(c.hotlineOverdue) }]
-						: [];
-				})
-				.sort((a, b) => b.assigned - a.assigned || a.departmentCode.localeCompare(b.departmentCode))
+			byDepartment: rankedByComposite(
+				departments
+					.flatMap((d) => {
+						const c = dept(d.code);
+						if (!(c?.hotlineAssigned || c?.hotlineClosed || c?.hotlineOverdue)) return [];
+						const three = threeRatesOf(c);
+						return [
+							{
+								departmentCode: d.code,
+								name: d.name,
+								assigned: z(c.hotlineAssigned),
+								closed: z(c.hotlineClosed),
+								closureRate: closureRate(z(c.hotlineClosed), z(c.hotlineAssigned)),
+								overdue: z(c.hotlineOverdue),
+								responseRate: three.response,
+								resolvedRate: three.resolved,
+								satisfactionRate: three.satisfaction,
+								composite: threeRateComposite(three, weights)
+							}
+						];
+					})
+					.sort((a, b) => b.assigned - a.assigned || a.departmentCode.localeCompare(b.departmentCode))
+			),
+			...hotlineAssessment(total, weights),
+			year: yearTotal ? { received: yearTotal.hotlineReceived, closed: yearTotal.hotlineClosed, closureRate: closureRate(yearTotal.hotlineClosed, yearTotal.hotlineReceived), cohortClosureRate: cohortClosureRate(yearTotal.hotlineClosedOfReceived, yearTotal.hotlineReceived) } : null
 		},
 		indicators: indicatorKeys(input.indicators)
 			.map((k) => indicatorRanking(input.indicators, k, month, rankedRegions(scope, org), org, true))
 			.filter((r): r is IndicatorRanking => r !== null)
 	};
+}
+
+/** 响应率 (签收及时率), 解决率, 满意率 of a month's counters. */
+function threeRatesOf(c: Partial<Counters>): { response: number | null; resolved: number | null; satisfaction: number | null } {
+	return {
+		response: acknowledgedOnTimeRate(z(c.hotlineAckOnTime), z(c.hotlineAckJudged)),
+		resolved: resolvedRate(z(c.hotlineSolved), z(c.hotlineSolvedAsked)),
+		satisfaction: hotlineSatisfactionRate(z(c.hotlineSatisfied), z(c.hotlineBasic), z(c.hotlineReached))
+	};
+}
+
+/** The hotline's assessment figures of the month (spec §5.2's definitions, the snapshot's). */
+function hotlineAssessment(t: Counters, weights: ThreeRateWeights) {
+	const three = threeRatesOf(t);
+	return {
+		cohortClosureRate: cohortClosureRate(t.hotlineClosedOfReceived, t.hotlineReceived),
+		acknowledgedOnTimeRate: three.response,
+		resolvedRate: three.resolved,
+		compositeRate: threeRateComposite(three, weights),
+		weights: { ...weights },
+		returned: t.hotlineReturned,
+		returnRate: returnRate(t.hotlineReturned, t.hotlineAssigned),
+		extended: t.hotlineExtended,
+		extensionRate: extensionRate(t.hotlineExtended, t.hotlineAssigned),
+		merged: t.hotlineMerged,
+		repeatRate: repeatRate(t.hotlineMerged, t.hotlineReceived),
+		callsOffered: t.callsOffered,
+		callAnswerRate: callAnswerRate(t.callsAnswered, t.callsOffered),
+		answeredIn15sRate: answeredIn15sRate(t.callsAnswered15, t.callsAnswered)
+	};
+}
+
+/** Departments by composite, best first as ranks (ties share one); the list keeps its order. */
+function rankedByComposite<T extends { composite: number | null }>(rows: T[]): Array<T & { compositeRank: number | null }> {
+	const values = rows.map((r) => r.composite).filter((v): v is number => v != null);
+	return rows.map((r) => ({ ...r, compositeRank: r.composite == null ? null : 1 + values.filter((v) => v > r.composite!).length }));
 }
 
 /** The month's cards of the scope: totals from the counters; who, why and how many from the live state's cards. */

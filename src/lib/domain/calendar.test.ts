@@ -178,3 +178,19 @@ describe('settings', () => {
 		expect(merged.days.map((d) => `${d.date}:${d.kind}`)).toEqual(['2027-01-01:holiday', '2027-01-02:workday']);
 	});
 });
+
+describe('working hours (签收时限)', () => {
+	const cal = new WorkingCalendar();
+	const t = (s: string) => Date.parse(`${s}+08:00`);
+	it('counts office hours 09:00–17:00 on working days only', () => {
+		// Tuesday 10:00 + 2 h = 12:00; Friday 16:00 + 2 h = Monday 10:00 (1 h Friday, 1 h Monday).
+		expect(cal.addWorkingHours(t('2026-11-24T10:00:00'), 2)).toBe(t('2026-11-24T12:00:00'));
+		expect(cal.addWorkingHours(t('2026-11-27T16:00:00'), 2)).toBe(t('2026-11-30T10:00:00'));
+		// Saturday 10:00 → Monday 11:00; a working day's 08:00 → 11:00; 17:00 on the dot → next day 11:00.
+		expect(cal.addWorkingHours(t('2026-11-28T10:00:00'), 2)).toBe(t('2026-11-30T11:00:00'));
+		expect(cal.addWorkingHours(t('2026-11-24T08:00:00'), 2)).toBe(t('2026-11-24T11:00:00'));
+		expect(cal.addWorkingHours(t('2026-11-24T17:00:00'), 2)).toBe(t('2026-11-25T11:00:00'));
+		// National Day: Wednesday 2026-09-30 16:30 + 2 h: half an hour that day, 10-01…10-07 off, then Thursday 10-08 10:30.
+		expect(cal.addWorkingHours(t('2026-09-30T16:30:00'), 2)).toBe(t('2026-10-08T10:30:00'));
+	});
+});

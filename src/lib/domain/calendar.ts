@@ -153,6 +153,29 @@ export class WorkingCalendar {
 	}
 
 	/**
+	 * The instant `hours` working hours after `start`: time counts only on working days within
+	 * the office hours `[from, to)` (ms after local midnight; default 09:00–17:00). A start
+	 * outside them counts from the next opening. 2 working hours from Friday 16:00 is Monday
+	 * 10:00; from Saturday 10:00, Monday 11:00; from 08:00 on a working day, 11:00.
+	 */
+	addWorkingHours(start: number | Date, hours: number, tz = DEFAULT_TZ, from = 9 * 3_600_000, to = 17 * 3_600_000): number {
+		if (!(hours >= 0) || !(to > from)) throw new RangeError(`addWorkingHours: expected hours ≥ 0 and from < to, found ${hours}, ${from}, ${to}`);
+		let left = Math.round(hours * 3_600_000);
+		let day = dayKey(toMs(start), tz);
+		let t = Math.max(toMs(start), localInstant(day, from, tz));
+		for (let guard = 0; guard < 3700; guard++) {
+			const close = localInstant(day, to, tz);
+			if (this.isWorkingDay(day) && t < close) {
+				if (t + left <= close) return t + left;
+				left -= close - t;
+			}
+			day = nextDay(day);
+			t = localInstant(day, from, tz);
+		}
+		throw new RangeError('addWorkingHours: no working day within ten years');
+	}
+
+	/**
 	 * Working days after the local date of `a` up to and including the local date of `b`
 	 * (negative when `b` is earlier). Times of day do not matter: Friday 17:00 → Monday 09:00 is
 	 * 1. `workingDaysBetween(s, addWorkingDays(s, n)) === n`.

@@ -222,10 +222,61 @@ export const catalog = {
 		}
 	}),
 	'hotline.ticket_assigned': entry({
-		doc: '转办 The ticket was dispatched to a department with a due time.',
-		data: z.looseObject({ ticketId: text(128), departmentCode: code, dueAt: instant }),
+		doc: '转办 The ticket was dispatched to a department with a due time. Again to another department is 改派: the latest assignment counts. `acknowledgeBy` (optional) is when the department must take it (签收时限, the console gives 2 working hours by default); an assignment without it has no 签收 step and 签收及时率 leaves it out.',
+		data: z.looseObject({ ticketId: text(128), departmentCode: code, dueAt: instant, acknowledgeBy: instant.optional() }),
 		refs: { departmentCode: 'department' },
-		example: { ticketId: 'RX-20261122-0042', departmentCode: 'ZJJ', dueAt: '2026-11-27T17:00:00+08:00' }
+		example: { ticketId: 'RX-20261122-0042', departmentCode: 'ZJJ', dueAt: '2026-11-27T17:00:00+08:00', acknowledgeBy: '2026-11-23T11:00:00+08:00' }
+	}),
+	'hotline.ticket_acknowledged': entry({
+		doc: '签收 The department took the ticket assigned to it.',
+		data: z.looseObject({ ticketId: text(128), departmentCode: code }),
+		refs: { departmentCode: 'department' },
+		example: { ticketId: 'RX-20261122-0042', departmentCode: 'ZJJ' }
+	}),
+	'hotline.ticket_returned': entry({
+		doc: '退单 The department disputes the dispatch (not its matter); the hotline center reviews it (`hotline.return_decided`).',
+		data: z.looseObject({ ticketId: text(128), departmentCode: code, reason: text(1000) }),
+		refs: { departmentCode: 'department' },
+		example: { ticketId: 'RX-20261122-0042', departmentCode: 'ZJJ', reason: '不属于本单位职责，建议转住建局' }
+	}),
+	'hotline.return_decided': entry({
+		doc: '退单审核 The hotline center decided a return: approved (the ticket waits for re-dispatch, a new `hotline.ticket_assigned`) or refused (it goes back to the department, which keeps it and its due time).',
+		data: z.looseObject({ ticketId: text(128), approved: bool, note: text(1000).optional() }),
+		example: { ticketId: 'RX-20261122-0042', approved: false, note: '属于本单位职责，请继续办理' }
+	}),
+	'hotline.extension_requested': entry({
+		doc: '延期申请 The department asks for a later due time.',
+		data: z.looseObject({ ticketId: text(128), departmentCode: code, requestedDueAt: instant, reason: text(1000) }),
+		refs: { departmentCode: 'department' },
+		example: { ticketId: 'RX-20261122-0042', departmentCode: 'ZJJ', requestedDueAt: '2026-12-04T17:00:00+08:00', reason: '需协调供电公司更换线路' }
+	}),
+	'hotline.extension_decided': entry({
+		doc: '延期审批 The hotline center approved (the due time moves to `dueAt`, default the requested one) or refused an extension.',
+		data: z.looseObject({ ticketId: text(128), approved: bool, dueAt: instant.optional(), note: text(1000).optional() }),
+		example: { ticketId: 'RX-20261122-0042', approved: true, dueAt: '2026-12-04T17:00:00+08:00' }
+	}),
+	'hotline.ticket_merged': entry({
+		doc: '重复件合并 A repeat call merged into an earlier ticket: counted once, as `intoTicketId` (the merged ticket leaves every figure).',
+		data: z.looseObject({ ticketId: text(128), intoTicketId: text(128) }),
+		example: { ticketId: 'RX-20261122-0057', intoTicketId: 'RX-20261122-0042' }
+	}),
+	'hotline.call_offered': entry({
+		doc: '来电 A call reached the hotline (from the telephony system). `centerCode`/`regionCode` say whose hotline when there are several.',
+		data: z.looseObject({ callId: text(128), line: text(64).optional(), centerCode: code.optional(), regionCode: code.optional() }),
+		refs: { centerCode: 'center', regionCode: 'region' },
+		example: { callId: 'C-20261122-000981', line: '12345-1' }
+	}),
+	'hotline.call_answered': entry({
+		doc: '接听 An agent answered the call after `waitSec` seconds in the queue (GB/T 33358: within 15 s).',
+		data: z.looseObject({ callId: text(128), waitSec: z.number().min(0).max(86_400), agent: text(64).optional(), centerCode: code.optional(), regionCode: code.optional() }),
+		refs: { centerCode: 'center', regionCode: 'region' },
+		example: { callId: 'C-20261122-000981', waitSec: 8 }
+	}),
+	'hotline.call_abandoned': entry({
+		doc: '放弃 The caller hung up after `waitSec` seconds, before an answer.',
+		data: z.looseObject({ callId: text(128), waitSec: z.number().min(0).max(86_400), centerCode: code.optional(), regionCode: code.optional() }),
+		refs: { centerCode: 'center', regionCode: 'region' },
+		example: { callId: 'C-20261122-000982', waitSec: 41 }
 	}),
 	'hotline.ticket_replied': entry({
 		doc: '回复 The department replied.',
@@ -244,18 +295,26 @@ export const catalog = {
 		example: { ticketId: 'RX-20261122-0042', reason: '市民反映未修复' }
 	}),
 	'hotline.callback_recorded': entry({
-		doc: '回访 The caller was called back.',
+		doc: '回访 The caller was called back; when reached, how satisfied and whether the matter was solved (`solved`, 是否解决).',
 		data: z.looseObject({
 			ticketId: text(128),
 			reached: bool,
-			satisfaction: z.enum(['satisfied', 'basic', 'unsatisfied']).optional()
+			satisfaction: z.enum(['satisfied', 'basic', 'unsatisfied']).optional(),
+			solved: bool.optional()
 		}),
-		example: { ticketId: 'RX-20261122-0042', reached: true, satisfaction: 'satisfied' }
+		example: { ticketId: 'RX-20261122-0042', reached: true, satisfaction: 'satisfied', solved: true }
 	}),
 	'hotline.ticket_supervised': entry({
 		doc: '督办 The ticket was put under supervision.',
 		data: z.looseObject({ ticketId: text(128), note: text(1000), level: z.number().int().min(1).max(5).optional() }),
 		example: { ticketId: 'RX-20261122-0042', note: '请加快办理', level: 1 }
+	}),
+	'hotline.acknowledge_overdue': entry({
+		doc: '签收超时 Derived: an assigned ticket was not acknowledged (签收) by its limit.',
+		system: true,
+		data: z.looseObject({ ticketId: text(128), departmentCode: code, acknowledgeBy: instant, derivedBy: text(64) }),
+		refs: { departmentCode: 'department' },
+		example: { ticketId: 'RX-20261122-0042', departmentCode: 'ZJJ', acknowledgeBy: '2026-11-23T11:00:00+08:00', derivedBy: 'deadline-timer' }
 	}),
 	'hotline.ticket_overdue': entry({
 		doc: '超期 Derived: an assigned ticket passed its due time without being closed.',

@@ -6,7 +6,10 @@
  *  1. the maps of the first reducer;
  *  2. + the card rules' state: who waits for each department (`waitingByDept`), bad reviews
  *     (`badReviews`) and the windows' idle marks;
- *  3. + counters of their own for the bad-review rule's cards (`ruleBadReviewYellow/Red`).
+ *  3. + counters of their own for the bad-review rule's cards (`ruleBadReviewYellow/Red`);
+ *  4. + the department's side of hotline tickets (签收 limit, returns, extensions, merges), the
+ *     calls map, and the cohort counter `hotlineClosedOfReceived` (rebuilt from the closed
+ *     tickets the state kept: those closed in the last 40 days, so every ticket of this month).
  * Versions 2 and 3 were written as `v: 1`, told apart by marks (a `waitingByDept` map, a
  * `ruleCardCounters: true` flag); `legacyVersion` reads them, and nothing else does. From 3 on
  * the version is written as `v`; a stored `v: 2` never existed and is refused.
@@ -15,7 +18,7 @@
  * the list, and a checkpoint of any earlier version loads through the steps after it, in order.
  */
 import { ruleBadReviewCounter } from './evolve/cards';
-import { count } from './evolve/count';
+import { count, placeOfHome } from './evolve/count';
 import { createState, MAP_DEFS, mapOf, type LiveState } from './projection-state';
 
 /**
@@ -50,8 +53,14 @@ function ruleCardCounters(state: LiveState): void {
 	for (const c of state.cards.values()) if (c.rule === 'bad_review' && !c.revoked) count(state, c.place, c.day, { [ruleBadReviewCounter(c.color)]: 1 });
 }
 
+/** 3 → 4: closed tickets counted on their day received (the cohort rate); older tickets have no acknowledge limit (never judged). */
+function hotlineCohort(state: LiveState): void {
+	for (const t of state.hotline.values())
+		if (t.closedAt != null && !t.mergedInto) count(state, placeOfHome(t.home, { departmentCode: t.departmentCode }), t.createdDay, { hotlineClosedOfReceived: 1 });
+}
+
 /** UPGRADES[n - 1] takes version n to n + 1. */
-const UPGRADES: readonly Upgrade[] = [cardRuleState, ruleCardCounters];
+const UPGRADES: readonly Upgrade[] = [cardRuleState, ruleCardCounters, hotlineCohort];
 
 /** The version `serializeState` writes. */
 export const CHECKPOINT_VERSION = UPGRADES.length + 1;

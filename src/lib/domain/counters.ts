@@ -59,7 +59,31 @@ export const COUNTER_KEYS = [
 	'hotlineBasic',
 	'hotlineUnsatisfied',
 	'hotlineSupervised',
-	'hotlineOverdue'
+	'hotlineOverdue',
+	/** Closed (and still closed) of the tickets received in this period, counted on the day received: the cohort closure rate's numerator. */
+	'hotlineClosedOfReceived',
+	/** 签收: acknowledgements; judged = assignments whose acknowledge limit passed or that were acknowledged (on the judging day); on time = within the limit. */
+	'hotlineAcknowledged',
+	'hotlineAckJudged',
+	'hotlineAckOnTime',
+	/** 退单, and the center's decisions on them. */
+	'hotlineReturned',
+	'hotlineReturnApproved',
+	'hotlineReturnRefused',
+	/** 延期: requests, approved ones (the due time moved). */
+	'hotlineExtensionRequested',
+	'hotlineExtended',
+	/** 重复件: tickets merged into another (they leave received/closed). */
+	'hotlineMerged',
+	/** 解决率: reached callbacks that say solved or not, and those solved. */
+	'hotlineSolvedAsked',
+	'hotlineSolved',
+	/** Calls (from the telephony system): offered, answered, answered within 15 s, abandoned, and the answered calls' waits. */
+	'callsOffered',
+	'callsAnswered',
+	'callsAnswered15',
+	'callsAbandoned',
+	'callWaitSum'
 ] as const;
 
 export type CounterKey = (typeof COUNTER_KEYS)[number];

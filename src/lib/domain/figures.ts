@@ -35,7 +35,18 @@ import {
 	rankBy,
 	rankSorted,
 	DEFAULT_SCORING,
-	type ScoringRules
+	DEFAULT_THREE_RATE_WEIGHTS,
+	acknowledgedOnTimeRate,
+	answeredIn15sRate,
+	callAnswerRate,
+	cohortClosureRate,
+	extensionRate,
+	repeatRate,
+	resolvedRate,
+	returnRate,
+	threeRateComposite,
+	type ScoringRules,
+	type ThreeRateWeights
 } from './metrics';
 import type { Department, OrgIndex } from './org';
 import type { RegionRankItem, Scope, Snapshot } from './snapshot';
@@ -105,6 +116,13 @@ interface DeptRow {
 	closed: number;
 	closureRate: number | null;
 	score: number;
+	/** This month's three rates (响应率 = 签收及时率, 解决率, 满意率) and their composite. */
+	responseRate: number | null;
+	resolvedRate: number | null;
+	satisfactionRate: number | null;
+	composite: number | null;
+	returned: number;
+	extended: number;
 }
 
 /** What a home, or a region of homes, adds up to. Aggregates are combinations of these. */
@@ -112,6 +130,8 @@ interface Agg {
 	/** Today's and this month's counters, by COUNTER_KEYS index (added up fast, in one allocation each). */
 	day: Float64Array;
 	month: Float64Array;
+	/** This year's months up to this one (year to date, 1–N月累计). */
+	year: Float64Array;
 	hours: number[];
 	hoursYesterday: number[];
 	windows: { open: number; serving: number; paused: number; total: number };
@@ -124,6 +144,8 @@ interface Agg {
 	hotlineOverdueOpen: number;
 	cards: CardItem[];
 	overdue: OverdueItem[];
+	/** Open tickets past due by department (all of them, not only the 10 listed). */
+	overdueByDept: Map<string, number>;
 	/** Department rows, each list sorted best first: waiting now, cards this month, hotline closure, score. */
 	waiting: DeptRow[];
 	carded: DeptRow[];
@@ -150,6 +172,7 @@ interface Ctx {
 	org: OrgIndex;
 	now: number;
 	scoring: ScoringRules;
+	weights: ThreeRateWeights;
 	ord: Map<string, number>;
 	index: HomeIndex;
 }
@@ -183,6 +206,7 @@ function emptyAgg(): Agg {
 	return {
 		day: new Float64Array(N),
 		month: new Float64Array(N),
+		year: new Float64Array(N),
 		hours: new Array(24).fill(0),
 		hoursYesterday: new Array(24).fill(0),
 		windows: { open: 0, serving: 0, paused: 0, total: 0 },
@@ -195,6 +219,7 @@ function emptyAgg(): Agg {
 		hotlineOverdueOpen: 0,
 		cards: [],
 		overdue: [],
+		overdueByDept: new Map(),
 		waiting: [],
 		carded: [],
 		hotline: [],
@@ -232,6 +257,11 @@ function homePart(home: HomeKey, c: Ctx): Agg {
 	const monB = state.buckets.get(`${home}|${month}`);
 	if (dayB) addCounters(p.day, dayB);
 	if (monB) addCounters(p.month, monB);
+	const year = month.slice(0, 4);
+	for (let m = 1, last = Number(month.slice(5)); m <= last; m++) {
+		const b = state.buckets.get(`${home}|${year}-${String(m).padStart(2, '0')}`);
+		if (b) addCounters(p.year, b);
+	}
 	const h = state.hourly.get(hourlyKey(home, today));
 	const y = state.hourly.get(hourlyKey(home, previousDay(today)));
 	if (h) for (let i = 0; i < 24; i++) p.hours[i] += h[i];
@@ -265,6 +295,7 @@ function homePart(home: HomeKey, c: Ctx): Agg {
 		if (t.dueAt == null) continue;
 		const days = Math.max(0, Math.floor((now - t.dueAt) / DAY));
 		p.validUntil = Math.min(p.validUntil, t.dueAt + (days + 1) * DAY);
+		if (t.departmentCode) p.overdueByDept.set(t.departmentCode, (p.overdueByDept.get(t.departmentCode) ?? 0) + 1);
 		p.overdue.push({ ticketId: id, category: t.category, departmentCode: t.departmentCode, departmentName: t.departmentCode ? (org.departments.get(t.departmentCode)?.name ?? t.departmentCode) : null, daysOverdue: days });
 	}
 	p.overdue.sort(byDaysOverdue);
@@ -414,7 +445,7 @@ function rounds(checks: CheckState[], p: Agg, org: OrgIndex, now: number): void 
 
 /** Department rows of a center (or of no center): today's waiting in their zone, this month's cards and hotline, the score. */
 function departmentRows(departments: readonly Department[], p: Agg, c: Ctx): void {
-	const { state, org, now, scoring } = c;
+	const { state, org, now, scoring, weights } = c;
 	const scoreMonth = monthOfDay(dayKey(now, org.timezoneOf(null)));
 	for (const d of departments) {
 		const dtz = org.timezoneOf(d.centerCode ?? null);
@@ -424,6 +455,11 @@ function departmentRows(departments: readonly Department[], p: Agg, c: Ctx): voi
 		const scored = state.buckets.get(bucketKey('department', d.code, scoreMonth));
 		const assigned = mon?.hotlineAssigned ?? 0;
 		const closed = mon?.hotlineClosed ?? 0;
+		const three = {
+			response: acknowledgedOnTimeRate(mon?.hotlineAckOnTime ?? 0, mon?.hotlineAckJudged ?? 0),
+			resolved: resolvedRate(mon?.hotlineSolved ?? 0, mon?.hotlineSolvedAsked ?? 0),
+			satisfaction: hotlineSatisfactionRate(mon?.hotlineSatisfied ?? 0, mon?.hotlineBasic ?? 0, mon?.hotlineReached ?? 0)
+		};
 		const row: DeptRow = {
 			code: d.code,
 			name: d.name,
@@ -434,7 +470,13 @@ function departmentRows(departments: readonly Department[], p: Agg, c: Ctx): voi
 			assigned,
 			closed,
 			closureRate: closureRate(closed, assigned),
-			score: departmentScore(scoreInputsOf(scored), scoring).score
+			score: departmentScore(scoreInputsOf(scored), scoring).score,
+			responseRate: three.response,
+			resolvedRate: three.resolved,
+			satisfactionRate: three.satisfaction,
+			composite: threeRateComposite(three, weights),
+			returned: mon?.hotlineReturned ?? 0,
+			extended: mon?.hotlineExtended ?? 0
 		};
 		if (row.waiting > 0) p.waiting.push(row);
 		if (row.yellow || row.red) p.carded.push(row);
@@ -478,7 +520,9 @@ function combine(items: Agg[], cap: number): Agg {
 		for (let i = 0; i < N; i++) {
 			a.day[i] += x.day[i];
 			a.month[i] += x.month[i];
+			a.year[i] += x.year[i];
 		}
+		for (const [k, n] of x.overdueByDept) a.overdueByDept.set(k, (a.overdueByDept.get(k) ?? 0) + n);
 		for (let i = 0; i < 24; i++) {
 			a.hours[i] += x.hours[i];
 			a.hoursYesterday[i] += x.hoursYesterday[i];
@@ -517,6 +561,7 @@ function finish(a: Agg, scope: Scope, c: Ctx, tiles: RegionTile[] | null, tz: st
 	const { state, org, now } = c;
 	const day = countersOf(a.day);
 	const mon = countersOf(a.month);
+	const yr = countersOf(a.year);
 	// The rows come sorted by the same value (best first, ties in org order), as rankBy would sort them.
 	const rank = <T extends { rank?: number }>(rows: DeptRow[], value: (r: DeptRow) => number, map: (r: DeptRow) => Omit<T, 'rank'>) =>
 		rankSorted(rows, value).map((r, i) => ({ ...map(rows[i]), rank: r }) as T);
@@ -568,7 +613,49 @@ function finish(a: Agg, scope: Scope, c: Ctx, tiles: RegionTile[] | null, tz: st
 			satisfactionRate: hotlineSatisfactionRate(mon.hotlineSatisfied, mon.hotlineBasic, mon.hotlineReached),
 			overdueOpen: a.hotlineOverdueOpen,
 			byDepartment: rank(a.hotline, (r) => r.closureRate ?? -1, (r) => ({ departmentCode: r.code, name: r.name, assigned: r.assigned, closed: r.closed, closureRate: r.closureRate })),
-			overdue: a.overdue
+			overdue: a.overdue,
+			cohortClosureRate: cohortClosureRate(mon.hotlineClosedOfReceived, mon.hotlineReceived),
+			acknowledgedOnTimeRate: acknowledgedOnTimeRate(mon.hotlineAckOnTime, mon.hotlineAckJudged),
+			resolvedRate: resolvedRate(mon.hotlineSolved, mon.hotlineSolvedAsked),
+			compositeRate: threeRateComposite(
+				{
+					response: acknowledgedOnTimeRate(mon.hotlineAckOnTime, mon.hotlineAckJudged),
+					resolved: resolvedRate(mon.hotlineSolved, mon.hotlineSolvedAsked),
+					satisfaction: hotlineSatisfactionRate(mon.hotlineSatisfied, mon.hotlineBasic, mon.hotlineReached)
+				},
+				c.weights
+			),
+			returnedMonth: mon.hotlineReturned,
+			returnRate: returnRate(mon.hotlineReturned, mon.hotlineAssigned),
+			extendedMonth: mon.hotlineExtended,
+			extensionRate: extensionRate(mon.hotlineExtended, mon.hotlineAssigned),
+			mergedMonth: mon.hotlineMerged,
+			repeatRate: repeatRate(mon.hotlineMerged, mon.hotlineReceived),
+			callsOfferedToday: day.callsOffered,
+			callsAnsweredToday: day.callsAnswered,
+			callsAbandonedToday: day.callsAbandoned,
+			callAnswerRate: callAnswerRate(day.callsAnswered, day.callsOffered),
+			answeredIn15sRate: answeredIn15sRate(day.callsAnswered15, day.callsAnswered),
+			receivedYear: yr.hotlineReceived,
+			closedYear: yr.hotlineClosed,
+			closureRateYear: closureRate(yr.hotlineClosed, yr.hotlineReceived),
+			cohortClosureRateYear: cohortClosureRate(yr.hotlineClosedOfReceived, yr.hotlineReceived),
+			threeRates: rankThreeRates(a.hotline).map((r) => ({
+				departmentCode: r.code,
+				name: r.name,
+				responseRate: r.responseRate,
+				resolvedRate: r.resolvedRate,
+				satisfactionRate: r.satisfactionRate,
+				composite: r.composite,
+				rank: r.rank,
+				assigned: r.assigned,
+				returned: r.returned,
+				extended: r.extended,
+				overdueOpen: a.overdueByDept.get(r.code) ?? 0
+			})),
+			overdueByDepartment: [...a.overdueByDept]
+				.map(([code, n]) => ({ departmentCode: code, name: org.departments.get(code)?.name ?? code, overdueOpen: n }))
+				.sort((x, y) => y.overdueOpen - x.overdueOpen || (x.departmentCode < y.departmentCode ? -1 : 1))
 		},
 		rankings: {
 			regions: regionRanks,
@@ -578,6 +665,15 @@ function finish(a: Agg, scope: Scope, c: Ctx, tiles: RegionTile[] | null, tz: st
 		names: names ?? { departments: {}, windows: {}, staff: {} },
 		...(scope.kind === 'center' ? {} : { centers: a.centers, regions: tiles ?? [] })
 	};
+}
+
+/** Departments by their three-rate composite, best first; a department without one comes last (no rank shared with those ranked). */
+function rankThreeRates(rows: DeptRow[]): Array<DeptRow & { rank: number | null }> {
+	const ranked = rankBy(
+		rows.filter((r) => r.composite != null),
+		(r) => r.composite!
+	);
+	return [...ranked, ...rows.filter((r) => r.composite == null).map((r) => ({ ...r, rank: null }))];
 }
 
 /** Names of a center's departments, windows and staff (labels for its stream events). */
@@ -683,6 +779,8 @@ export interface FiguresSource {
 	state: () => LiveState;
 	org: () => OrgIndex;
 	scoring?: () => ScoringRules;
+	/** Weights of the hotline's three-rate composite (default 30/35/35). */
+	weights?: () => ThreeRateWeights;
 	/**
 	 * Keep parts between calls, updated from the state's `touched` (default true). One cache per
 	 * state may do so (it takes what the reducer recorded); a one-off computation passes false
@@ -718,7 +816,7 @@ export class LiveFigures {
 	private rankings = new Map<string, Snapshot['rankings']['regions']>();
 	private allAgg: Agg | null = null;
 	private index: HomeIndex | null = null;
-	private seen: { state: LiveState | null; org: OrgIndex | null; scoring: ScoringRules | null } = { state: null, org: null, scoring: null };
+	private seen: { state: LiveState | null; org: OrgIndex | null; scoring: ScoringRules | null; weights: ThreeRateWeights | null } = { state: null, org: null, scoring: null, weights: null };
 	private ord = new Map<string, number>();
 	/** Homes changed since `takeChanged` last ran (events, or time). */
 	private changed = new Set<HomeKey>();
@@ -753,9 +851,10 @@ export class LiveFigures {
 		const state = this.src.state();
 		const org = this.src.org();
 		const scoring = this.src.scoring?.() ?? DEFAULT_SCORING;
+		const weights = this.src.weights?.() ?? DEFAULT_THREE_RATE_WEIGHTS;
 		const incremental = this.src.incremental !== false;
-		if (!incremental || state !== this.seen.state || org !== this.seen.org || scoring !== this.seen.scoring || !state.touched) {
-			this.seen = { state, org, scoring };
+		if (!incremental || state !== this.seen.state || org !== this.seen.org || scoring !== this.seen.scoring || weights !== this.seen.weights || !state.touched) {
+			this.seen = { state, org, scoring, weights };
 			this.reset(state, org, incremental);
 			return;
 		}
@@ -851,7 +950,7 @@ export class LiveFigures {
 		this.sync(now);
 		const state = this.seen.state!;
 		const org = this.seen.org!;
-		const c: Ctx = { state, org, now, scoring: this.seen.scoring!, ord: this.ord, index: this.index! };
+		const c: Ctx = { state, org, now, scoring: this.seen.scoring!, weights: this.seen.weights!, ord: this.ord, index: this.index! };
 		if (scope.kind === 'center') {
 			const region = org.centers.get(scope.code)?.regionCode;
 			const own = this.part(this.home('center', scope.code), c);

@@ -11,13 +11,23 @@
  * - on-time rate = closed at or before the due time (or never given one) ÷ closed;
  * - callback rate (回访率) = closed tickets with a callback recorded ÷ closed;
  * - satisfaction (满意率) = closed tickets whose callback reached the caller and found them
- *   satisfied or basically satisfied ÷ closed tickets whose callback reached the caller.
+ *   satisfied or basically satisfied ÷ closed tickets whose callback reached the caller;
+ * - cohort rate (受理件办结率) = received this month and closed now ÷ received this month;
+ * - 签收及时率 (响应率) = tickets whose latest assignment (this month) was taken or returned within
+ *   its limit ÷ those whose taking was judged (taken, returned, or past the limit);
+ * - 解决率 = closed tickets whose reached callback said solved ÷ those that said solved or not;
+ * - 退单率 / 延期率 = tickets assigned this month returned at least once / with an approved
+ *   extension ÷ tickets assigned this month (by their latest assignment);
+ * - 重复来电率 = tickets received this month merged into another ÷ (received + merged);
+ * - the three-rate composite of 响应率, 解决率, 满意率 with the admin's weights.
+ * Merged tickets (重复件) count in 重复来电率 only.
  */
-import { closureRate, hotlineSatisfactionRate, onTimeRate, rate } from './metrics';
+import { acknowledgedOnTimeRate, closureRate, cohortClosureRate, DEFAULT_THREE_RATE_WEIGHTS, extensionRate, hotlineSatisfactionRate, onTimeRate, rate, repeatRate, resolvedRate, returnRate, threeRateComposite, type ThreeRateWeights } from './metrics';
 import { HOTLINE_STATUSES, type HotlineStatus } from './hotline';
 import { isDayKey, localInstant, nextDay } from './calendar';
 
 export interface HotlineCounts {
+	/** Received in the period, not merged. */
 	received: number;
 	closed: number;
 	closedOnTime: number;
@@ -29,27 +39,92 @@ export interface HotlineCounts {
 	satisfied: number;
 	/** … who were not. */
 	unsatisfied: number;
+	/** Received in the period and closed now. */
+	cohortClosed: number;
+	/** Latest assignment in the period; of those, 签收 judged and in time; returned; extended. */
+	assigned: number;
+	ackJudged: number;
+	ackOnTime: number;
+	returned: number;
+	extended: number;
+	/** Closed, reached, and said solved or not; solved. */
+	solvedAsked: number;
+	solved: number;
+	/** Received in the period and merged into another ticket (重复件). */
+	merged: number;
 }
 
 export interface HotlineFigures extends HotlineCounts {
 	closureRate: number | null;
+	cohortClosureRate: number | null;
 	onTimeRate: number | null;
 	callbackRate: number | null;
 	satisfactionRate: number | null;
+	acknowledgedOnTimeRate: number | null;
+	resolvedRate: number | null;
+	returnRate: number | null;
+	extensionRate: number | null;
+	repeatRate: number | null;
+	composite: number | null;
 }
 
-export const emptyCounts = (): HotlineCounts => ({ received: 0, closed: 0, closedOnTime: 0, callbacks: 0, reached: 0, satisfied: 0, unsatisfied: 0 });
+export const emptyCounts = (): HotlineCounts => ({
+	received: 0,
+	closed: 0,
+	closedOnTime: 0,
+	callbacks: 0,
+	reached: 0,
+	satisfied: 0,
+	unsatisfied: 0,
+	cohortClosed: 0,
+	assigned: 0,
+	ackJudged: 0,
+	ackOnTime: 0,
+	returned: 0,
+	extended: 0,
+	solvedAsked: 0,
+	solved: 0,
+	merged: 0
+});
 
-/** Rates from counts: percents rounded to 0.1, null where the denominator is 0. */
-export function hotlineFigures(c: HotlineCounts): HotlineFigures {
+/** Rates from counts: percents rounded to 0.1, null where the denominator is 0; the composite with `weights`. */
+export function hotlineFigures(c: HotlineCounts, weights: ThreeRateWeights = DEFAULT_THREE_RATE_WEIGHTS): HotlineFigures {
+	// (satisfied + basic) ÷ reached: `satisfied` already holds both.
+	const satisfactionRate = hotlineSatisfactionRate(c.satisfied, 0, c.reached);
+	const acknowledged = acknowledgedOnTimeRate(c.ackOnTime, c.ackJudged);
+	const resolved = resolvedRate(c.solved, c.solvedAsked);
 	return {
 		...c,
 		closureRate: closureRate(c.closed, c.received),
+		cohortClosureRate: cohortClosureRate(c.cohortClosed, c.received),
 		onTimeRate: onTimeRate(c.closedOnTime, c.closed),
 		callbackRate: rate(c.callbacks, c.closed),
-		// (satisfied + basic) ÷ reached: `satisfied` already holds both.
-		satisfactionRate: hotlineSatisfactionRate(c.satisfied, 0, c.reached)
+		satisfactionRate,
+		acknowledgedOnTimeRate: acknowledged,
+		resolvedRate: resolved,
+		returnRate: returnRate(c.returned, c.assigned),
+		extensionRate: extensionRate(c.extended, c.assigned),
+		repeatRate: repeatRate(c.merged, c.received),
+		composite: threeRateComposite({ response: acknowledged, resolved, satisfaction: satisfactionRate }, weights)
 	};
+}
+
+/** Departments by the three-rate composite, best first; none last (rank null). Equal composites share a rank. */
+export function rankByComposite<T extends { departmentCode: string; composite: number | null }>(items: T[]): Array<T & { compositeRank: number | null }> {
+	const ranked = items.filter((x) => x.composite != null).sort((a, b) => b.composite! - a.composite! || (a.departmentCode < b.departmentCode ? -1 : 1));
+	let rank = 0;
+	const out = ranked.map((x, i) => {
+		if (i === 0 || x.composite !== ranked[i - 1].composite) rank = i + 1;
+		return { ...x, compositeRank: rank };
+	});
+	return [...out, ...items.filter((x) => x.composite == null).map((x) => ({ ...x, compositeRank: null }))];
+}
+
+/** First day of the year to the last day of `month` (YYYY-MM), and its instants [start, end), for 1–N月累计. */
+export function yearToDate(month: string, tz: string): { from: string; to: string; start: number; end: number } {
+	const first = monthRange(`${month.slice(0, 4)}-01`, tz);
+	const last = monthRange(month, tz);
+	return { from: first.from, to: last.to, start: first.start, end: last.end };
 }
 
 export interface DepartmentFigures extends HotlineFigures {
@@ -95,8 +170,8 @@ export function monthRange(month: string, tz: string): { from: string; to: strin
 
 /** `open` = not closed. */
 export type StatusFilter = HotlineStatus | 'open';
-/** Which date `from`/`to` bound: when received (default) or when closed. */
-export type DateField = 'created' | 'closed';
+/** Which date `from`/`to` bound: when received (default), closed, or (latest) assigned. */
+export type DateField = 'created' | 'closed' | 'assigned';
 export type CallbackFilter = 'any' | 'none' | 'reached' | 'unreached';
 /** `good` = satisfied or basic. */
 export type SatisfactionFilter = 'good' | 'satisfied' | 'basic' | 'unsatisfied';
@@ -118,6 +193,17 @@ export interface TicketFilter {
 	/** Under supervision (督办). */
 	supervised: boolean;
 	q: string | null;
+	/** 签收 of the latest assignment judged in time (true) or late (false). */
+	ackOnTime: boolean | null;
+	/** Returned at least once (退单); with an approved extension (延期). */
+	returned: boolean;
+	extended: boolean;
+	/** Callback said solved (true) or not (false). */
+	solved: boolean | null;
+	/** Merged into another ticket (重复件): only these when set; otherwise merged ones are left out. */
+	merged: boolean;
+	/** Waiting for the center: a return to review or an extension to decide. */
+	pending: 'return' | 'extension' | null;
 }
 
 export const NO_FILTER: TicketFilter = {
@@ -132,7 +218,13 @@ export const NO_FILTER: TicketFilter = {
 	callback: null,
 	satisfaction: null,
 	supervised: false,
-	q: null
+	q: null,
+	ackOnTime: null,
+	returned: false,
+	extended: false,
+	solved: null,
+	merged: false,
+	pending: null
 };
 
 const oneOf = <T extends string>(v: string | null, values: readonly T[]): T | null => (v && (values as readonly string[]).includes(v) ? (v as T) : null);
@@ -145,6 +237,7 @@ export function parseTicketFilter(params: URLSearchParams): TicketFilter {
 		return v && isDayKey(v) ? v : null;
 	};
 	const ontime = q('ontime');
+	const flag = (k: string) => (q(k) === '1' ? true : q(k) === '0' ? false : null);
 	return {
 		status: oneOf<StatusFilter>(q('status'), [...HOTLINE_STATUSES, 'open']),
 		departmentCode: q('department'),
@@ -152,12 +245,18 @@ export function parseTicketFilter(params: URLSearchParams): TicketFilter {
 		overdue: q('overdue') === '1',
 		from: day('from'),
 		to: day('to'),
-		on: q('on') === 'closed' ? 'closed' : 'created',
+		on: q('on') === 'closed' ? 'closed' : q('on') === 'assigned' ? 'assigned' : 'created',
 		onTime: ontime === '1' ? true : ontime === '0' ? false : null,
 		callback: oneOf<CallbackFilter>(q('callback'), ['any', 'none', 'reached', 'unreached']),
 		satisfaction: oneOf<SatisfactionFilter>(q('satisfaction'), ['good', 'satisfied', 'basic', 'unsatisfied']),
 		supervised: q('supervised') === '1',
-		q: q('q')?.slice(0, 100) ?? null
+		q: q('q')?.slice(0, 100) ?? null,
+		ackOnTime: flag('ack'),
+		returned: q('returned') === '1',
+		extended: q('extended') === '1',
+		solved: flag('solved'),
+		merged: q('merged') === '1',
+		pending: oneOf<'return' | 'extension'>(q('pending'), ['return', 'extension'])
 	};
 }
 
@@ -177,6 +276,12 @@ export function filterQuery(f: Partial<TicketFilter>): string {
 	if (full.satisfaction) p.set('satisfaction', full.satisfaction);
 	if (full.supervised) p.set('supervised', '1');
 	if (full.q) p.set('q', full.q);
+	if (full.ackOnTime != null) p.set('ack', full.ackOnTime ? '1' : '0');
+	if (full.returned) p.set('returned', '1');
+	if (full.extended) p.set('extended', '1');
+	if (full.solved != null) p.set('solved', full.solved ? '1' : '0');
+	if (full.merged) p.set('merged', '1');
+	if (full.pending) p.set('pending', full.pending);
 	return p.toString();
 }
 
@@ -185,7 +290,21 @@ export function dateBounds(f: Pick<TicketFilter, 'from' | 'to'>, tz: string): { 
 	return { start: f.from ? localInstant(f.from, 0, tz) : null, end: f.to ? localInstant(nextDay(f.to), 0, tz) : null };
 }
 
-export type FigureKey = 'received' | 'closed' | 'closureRate' | 'onTimeRate' | 'callbackRate' | 'satisfactionRate' | 'unsatisfied' | 'late';
+export type FigureKey =
+	| 'received'
+	| 'closed'
+	| 'closureRate'
+	| 'cohortClosureRate'
+	| 'onTimeRate'
+	| 'callbackRate'
+	| 'satisfactionRate'
+	| 'unsatisfied'
+	| 'late'
+	| 'acknowledgedOnTimeRate'
+	| 'resolvedRate'
+	| 'returnRate'
+	| 'extensionRate'
+	| 'repeatRate';
 
 /** The tickets behind a figure of the month, optionally of one department: the list's filter. */
 export function drillDown(figure: FigureKey, month: { from: string; to: string }, departmentCode?: string): Partial<TicketFilter> {
@@ -208,6 +327,18 @@ export function drillDown(figure: FigureKey, month: { from: string; to: string }
 			return { ...closed, callback: 'reached', satisfaction: 'good' };
 		case 'unsatisfied':
 			return { ...closed, callback: 'reached', satisfaction: 'unsatisfied' };
+		case 'cohortClosureRate':
+			return { ...received, status: 'closed' };
+		case 'acknowledgedOnTimeRate':
+			return { ...dept, from: month.from, to: month.to, on: 'assigned', ackOnTime: true };
+		case 'resolvedRate':
+			return { ...closed, callback: 'reached', solved: true };
+		case 'returnRate':
+			return { ...dept, from: month.from, to: month.to, on: 'assigned', returned: true };
+		case 'extensionRate':
+			return { ...dept, from: month.from, to: month.to, on: 'assigned', extended: true };
+		case 'repeatRate':
+			return { ...received, merged: true };
 	}
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { WorkingCalendar } from './calendar';
 import {
+	DEPARTMENT_ACTIONS,
+	mergeProblem,
 	actionProblem,
 	applyTicketEvent,
 	availableActions,
@@ -105,11 +107,46 @@ describe('console actions', () => {
 		expect(actionProblem(open, 'reply')).toEqual({ field: 'ticketId', code: 'notDispatched' });
 		expect(actionProblem(open, 'reopen')).toEqual({ field: 'ticketId', code: 'notClosed' });
 		expect(actionProblem(open, 'callback')).toEqual({ field: 'ticketId', code: 'notClosed' });
-		expect(availableActions(open)).toEqual(['dispatch', 'close', 'supervise']);
+		expect(availableActions(open)).toEqual(['dispatch', 'close', 'supervise', 'merge']);
 		const closed = structuredClone(open);
 		applyTicketEvent(closed, ev('ticket_closed', T0 + MIN));
-		expect(availableActions(closed)).toEqual(['reopen', 'callback']);
+		expect(availableActions(closed)).toEqual(['reopen', 'callback', 'merge']);
 		expect(actionProblem(closed, 'dispatch')).toEqual({ field: 'ticketId', code: 'closedAlready' });
+	});
+
+	it('the department side: 签收, 退单 and its review, 延期 and its decision, 改派, 重复件', () => {
+		const iso = (ms: number) => new Date(ms).toISOString();
+		const s = summarize('RX-1', [
+			ev('ticket_created', T0, { channel: 'web', category: 'A', summary: 's' }),
+			ev('ticket_assigned', T0 + MIN, { departmentCode: 'GSJ', dueAt: iso(T0 + 100 * MIN), acknowledgeBy: iso(T0 + 30 * MIN) })
+		]);
+		expect(availableActions(s, DEPARTMENT_ACTIONS)).toEqual(['acknowledge', 'return', 'requestExtension', 'reply']);
+		const on = (type: string, at: number, data: Record<string, unknown> = {}) => applyTicketEvent(s, ev(type, at, data));
+		on('ticket_returned', T0 + 40 * MIN, { departmentCode: 'GSJ', reason: '非本单位' });
+		// Returned after the limit: a late response. While it waits for review the department can do nothing.
+		expect(s.detail).toMatchObject({ returns: 1, ackOnTime: false, returnPending: { departmentCode: 'GSJ', reason: '非本单位' } });
+		expect(availableActions(s, DEPARTMENT_ACTIONS)).toEqual([]);
+		expect(actionProblem(s, 'reviewReturn')).toBeNull();
+		on('return_decided', T0 + 50 * MIN, { approved: true });
+		// 改派: a new assignment with its own limit; taken in time this time.
+		on('ticket_assigned', T0 + 51 * MIN, { departmentCode: 'SWJ', dueAt: iso(T0 + 200 * MIN), acknowledgeBy: iso(T0 + 80 * MIN) });
+		expect(s.detail.ackOnTime).toBeUndefined();
+		on('ticket_acknowledged', T0 + 60 * MIN, { departmentCode: 'GSJ' }); // the old department: ignored
+		expect(s.detail.acknowledgedAt).toBeUndefined();
+		on('ticket_acknowledged', T0 + 61 * MIN, { departmentCode: 'SWJ' });
+		expect(s.detail).toMatchObject({ acknowledgedAt: T0 + 61 * MIN, ackOnTime: true });
+		expect(actionProblem(s, 'acknowledge')).toEqual({ field: 'ticketId', code: 'acknowledgedAlready' });
+		on('extension_requested', T0 + 70 * MIN, { departmentCode: 'SWJ', requestedDueAt: iso(T0 + 300 * MIN), reason: '需协调' });
+		expect(actionProblem(s, 'requestExtension')).toEqual({ field: 'ticketId', code: 'extensionPending' });
+		on('extension_decided', T0 + 71 * MIN, { approved: true });
+		expect(s.dueAt).toBe(T0 + 300 * MIN);
+		expect(s.detail).toMatchObject({ extensions: 1 });
+		expect(actionProblem(s, 'decideExtension')).toEqual({ field: 'ticketId', code: 'noExtensionPending' });
+		on('ticket_merged', T0 + 80 * MIN, { intoTicketId: 'RX-0' });
+		expect(actionProblem(s, 'close')).toEqual({ field: 'ticketId', code: 'mergedAlready', params: { value: 'RX-0' } });
+		on('ticket_closed', T0 + 90 * MIN); // nothing more is taken
+		expect(s.status).not.toBe('closed');
+		expect(mergeProblem(s, s)).toEqual({ field: 'intoTicketId', code: 'mergeSelf' });
 	});
 
 	it('checks the intake form field by field', () => {
@@ -148,17 +185,25 @@ describe('category time limits and due times (working days)', () => {
 	it('validates and reads back settings, falling back to defaults', () => {
 		expect(hotlineSettingsProblems(DEFAULT_HOTLINE_SETTINGS)).toEqual([]);
 		const cats = (...xs: Array<[string, number]>) => xs.map(([name, days]) => ({ name, days }));
-		expect(hotlineSettingsProblems({ categories: cats(['A', 0], [' B', 3], ['C', 2], ['C', 3]), defaultDays: 61 })).toEqual([
+		expect(hotlineSettingsProblems({ ...DEFAULT_HOTLINE_SETTINGS, categories: cats(['A', 0], [' B', 3], ['C', 2], ['C', 3]), defaultDays: 61 })).toEqual([
 			{ field: 'defaultDays', code: 'badDays', params: { max: 60 } },
 			{ field: 'limits.A', code: 'badDays', params: { max: 60 } },
 			{ field: 'limits. B', code: 'badCategory', params: { value: ' B' } },
 			{ field: 'limits.C', code: 'duplicateCategory', params: { value: 'C' } }
 		]);
-		expect(hotlineSettingsProblems({ categories: [], defaultDays: 5 })).toEqual([{ field: 'limits', code: 'noCategory' }]);
+		expect(hotlineSettingsProblems({ ...DEFAULT_HOTLINE_SETTINGS, categories: [], defaultDays: 5 })).toEqual([{ field: 'limits', code: 'noCategory' }]);
+		// 签收 limit and the three weights.
+		expect(hotlineSettingsProblems({ ...DEFAULT_HOTLINE_SETTINGS, ackHours: 0.3, weights: { response: 0, resolved: 0, satisfaction: 0 } })).toEqual([
+			{ field: 'ackHours', code: 'badHours', params: { max: 72 } },
+			{ field: 'wResponse', code: 'noWeight' }
+		]);
+		expect(parseHotlineSettings({ categories: [{ name: 'A', days: 1 }], defaultDays: 5, ackHours: 4, weights: { response: 40, resolved: 30, satisfaction: 30 } }).settings).toMatchObject({ ackHours: 4, weights: { response: 40, resolved: 30, satisfaction: 30 } });
+		// Settings saved before these existed read as 2 hours and 30/35/35.
+		expect(parseHotlineSettings({ categories: [{ name: 'A', days: 1 }], defaultDays: 5 })).toMatchObject({ settings: { ackHours: 2, weights: { response: 30, resolved: 35, satisfaction: 35 } }, errors: [] });
 		expect(parseHotlineSettings(null).settings).toEqual(DEFAULT_HOTLINE_SETTINGS);
 		// The order is kept (the intake offers categories in it); bad entries are left out.
 		const r = parseHotlineSettings({ categories: [{ name: 'Z', days: 3 }, { name: 'A', days: 'x' }, { name: 'B', days: 2 }], defaultDays: 2 });
-		expect(r.settings).toEqual({ categories: cats(['Z', 3], ['B', 2]), defaultDays: 2 });
+		expect(r.settings).toEqual({ categories: cats(['Z', 3], ['B', 2]), defaultDays: 2, ackHours: 2, weights: { response: 30, resolved: 35, satisfaction: 35 } });
 		expect(r.errors).toHaveLength(1);
 		expect(limitDaysFor(r.settings, 'B')).toBe(2);
 		expect(parseHotlineSettings({ categories: {}, defaultDays: 0 }).settings).toEqual(DEFAULT_HOTLINE_SETTINGS);

@@ -4,6 +4,7 @@
  * category time limits (working days) and the due time they give. No I/O, no clock.
  */
 import type { WorkingCalendar } from './calendar';
+import { DEFAULT_THREE_RATE_WEIGHTS, type ThreeRateWeights } from './metrics';
 import type { EventPlace } from './org';
 
 export type HotlineStatus = 'received' | 'assigned' | 'replied' | 'closed' | 'reopened';
@@ -26,6 +27,21 @@ export interface TicketDetail {
 	callbacks?: number;
 	callbackAt?: number;
 	events?: number;
+	/** The latest callback's answer to 是否解决 (reached callbacks that asked it). */
+	solved?: boolean;
+	/** The latest assignment's 签收: its limit, when taken (or returned), and whether in time. */
+	ackBy?: number;
+	acknowledgedAt?: number;
+	ackOnTime?: boolean;
+	/** 退单: how many, and the one waiting for the center's review. */
+	returns?: number;
+	returnPending?: { departmentCode: string; reason: string; at: number };
+	lastReturnReason?: string;
+	/** 延期: the request waiting for a decision, and approved ones. */
+	extensionPending?: { requestedDueAt: number; reason: string; at: number };
+	extensions?: number;
+	/** 重复件: merged into this ticket (it counts nowhere any more). */
+	mergedInto?: string;
 }
 
 /** One ticket as it stands: the typed columns of `hotline_tickets` plus `detail`. Times are epoch ms. */
@@ -104,6 +120,13 @@ export function applyTicketEvent(s: TicketSummary, e: TicketEvent): TicketSummar
 	if (e.seq <= s.lastSeq) return s;
 	const d = e.data;
 	const open = s.status !== 'closed';
+	const det = s.detail;
+	const time = (v: unknown) => (typeof v === 'string' ? Date.parse(v) : null);
+	// A merged ticket takes nothing more (the projection ignores it too), but a merge into it counts.
+	if (det.mergedInto && e.type !== 'hotline.ticket_created') {
+		s.lastSeq = e.seq;
+		return s;
+	}
 	switch (e.type) {
 		case 'hotline.ticket_created':
 			if (s.createdAt != null) break;
@@ -116,12 +139,63 @@ export function applyTicketEvent(s: TicketSummary, e: TicketEvent): TicketSummar
 			s.detail.centerCode = e.place?.centerCode ?? null;
 			if (e.sender) s.detail.createdBy = e.sender;
 			break;
-		case 'hotline.ticket_assigned':
+		case 'hotline.ticket_assigned': {
 			s.departmentCode = str(d.departmentCode);
 			s.assignedAt = e.at;
-			s.dueAt = typeof d.dueAt === 'string' ? Date.parse(d.dueAt) : null;
+			s.dueAt = time(d.dueAt);
 			if (open) s.status = 'assigned';
+			// 改派: a new assignment, its own 签收; a pending return or extension is settled by it.
+			const by = time(d.acknowledgeBy);
+			if (by != null) det.ackBy = by;
+			else delete det.ackBy;
+			delete det.acknowledgedAt;
+			delete det.ackOnTime;
+			delete det.returnPending;
+			delete det.extensionPending;
 			break;
+		}
+		case 'hotline.ticket_acknowledged':
+			if (str(d.departmentCode) !== s.departmentCode || det.acknowledgedAt != null) break;
+			det.acknowledgedAt = e.at;
+			// Within the limit counts in time even when the timer's judgement was folded in first.
+			if (det.ackBy != null && (det.ackOnTime === undefined || e.at <= det.ackBy)) det.ackOnTime = e.at <= det.ackBy;
+			break;
+		case 'hotline.acknowledge_overdue':
+			if (det.acknowledgedAt == null && det.ackOnTime === undefined && det.ackBy === time(d.acknowledgeBy)) det.ackOnTime = false;
+			break;
+		case 'hotline.ticket_returned':
+			if (str(d.departmentCode) !== s.departmentCode || det.returnPending || !open) break;
+			det.returnPending = { departmentCode: s.departmentCode!, reason: str(d.reason) ?? '', at: e.at };
+			det.returns = (det.returns ?? 0) + 1;
+			det.lastReturnReason = str(d.reason) ?? undefined;
+			if (det.ackBy != null && det.ackOnTime === undefined) det.ackOnTime = e.at <= det.ackBy;
+			break;
+		case 'hotline.return_decided':
+			if (!det.returnPending) break;
+			delete det.returnPending;
+			break;
+		case 'hotline.extension_requested': {
+			const due = time(d.requestedDueAt);
+			if (str(d.departmentCode) !== s.departmentCode || !open || due == null) break;
+			det.extensionPending = { requestedDueAt: due, reason: str(d.reason) ?? '', at: e.at };
+			break;
+		}
+		case 'hotline.extension_decided': {
+			const pending = det.extensionPending;
+			if (!pending) break;
+			delete det.extensionPending;
+			if (d.approved !== true) break;
+			s.dueAt = time(d.dueAt) ?? pending.requestedDueAt;
+			det.extensions = (det.extensions ?? 0) + 1;
+			break;
+		}
+		case 'hotline.ticket_merged':
+			if (str(d.intoTicketId) !== s.ticketId) det.mergedInto = str(d.intoTicketId) ?? undefined;
+			break;
+		case 'hotline.call_offered':
+		case 'hotline.call_answered':
+		case 'hotline.call_abandoned':
+			return s;
 		case 'hotline.ticket_replied':
 			s.repliedAt = e.at;
 			s.detail.lastReply = str(d.reply) ?? undefined;
@@ -142,6 +216,7 @@ export function applyTicketEvent(s: TicketSummary, e: TicketEvent): TicketSummar
 			// The callback was about the closure just undone; the next closure gets its own.
 			s.callbackReached = null;
 			s.satisfaction = null;
+			delete s.detail.solved;
 			break;
 		case 'hotline.callback_recorded': {
 			const reached = d.reached === true;
@@ -150,6 +225,8 @@ export function applyTicketEvent(s: TicketSummary, e: TicketEvent): TicketSummar
 			s.satisfaction = reached && (SATISFACTIONS as readonly string[]).includes(sat ?? '') ? (sat as Satisfaction) : null;
 			s.detail.callbacks = (s.detail.callbacks ?? 0) + 1;
 			s.detail.callbackAt = e.at;
+			if (reached && typeof d.solved === 'boolean') s.detail.solved = d.solved;
+			else delete s.detail.solved;
 			break;
 		}
 		case 'hotline.ticket_supervised': {
@@ -184,8 +261,25 @@ export function isOverdueNow(s: Pick<TicketSummary, 'status' | 'dueAt'>, now: nu
 
 // ── console actions: what each requires of the ticket ────────────────────────────
 
-export type HotlineAction = 'dispatch' | 'reply' | 'close' | 'reopen' | 'callback' | 'supervise';
-export const HOTLINE_ACTIONS: readonly HotlineAction[] = ['dispatch', 'reply', 'close', 'reopen', 'callback', 'supervise'];
+export type HotlineAction =
+	| 'dispatch'
+	| 'reply'
+	| 'close'
+	| 'reopen'
+	| 'callback'
+	| 'supervise'
+	// the center's decisions on the department's requests, and 重复件
+	| 'reviewReturn'
+	| 'decideExtension'
+	| 'merge'
+	// the department's side (承办单位): 签收, 退单, 申请延期 (and reply)
+	| 'acknowledge'
+	| 'return'
+	| 'requestExtension';
+/** What the hotline center does (operators, admins). */
+export const HOTLINE_ACTIONS: readonly HotlineAction[] = ['dispatch', 'reply', 'close', 'reopen', 'callback', 'supervise', 'reviewReturn', 'decideExtension', 'merge'];
+/** What a department handler does on a ticket assigned to their department, and nothing else. */
+export const DEPARTMENT_ACTIONS: readonly HotlineAction[] = ['acknowledge', 'return', 'requestExtension', 'reply'];
 
 /** A refused input or action: the form field it concerns, a message code and its parameters. */
 export interface HotlineProblem {
@@ -197,25 +291,51 @@ export interface HotlineProblem {
 /** Why `action` cannot be taken on the ticket as it stands (null: it can). */
 export function actionProblem(s: TicketSummary | null, action: HotlineAction): HotlineProblem | null {
 	if (!s || s.createdAt == null) return { field: 'ticketId', code: 'unknownTicket' };
+	if (s.detail.mergedInto) return { field: 'ticketId', code: 'mergedAlready', params: { value: s.detail.mergedInto } };
 	const closed = s.status === 'closed';
+	const d = s.detail;
 	switch (action) {
 		case 'dispatch':
 		case 'supervise':
 			return closed ? { field: 'ticketId', code: 'closedAlready' } : null;
 		case 'reply':
 			if (closed) return { field: 'ticketId', code: 'closedAlready' };
+			if (d.returnPending) return { field: 'ticketId', code: 'returnPending' };
 			return s.departmentCode ? null : { field: 'ticketId', code: 'notDispatched' };
 		case 'close':
 			return closed ? { field: 'ticketId', code: 'closedAlready' } : null;
 		case 'reopen':
 		case 'callback':
 			return closed ? null : { field: 'ticketId', code: 'notClosed' };
+		case 'merge':
+			return null;
+		case 'reviewReturn':
+			return d.returnPending ? null : { field: 'ticketId', code: 'noReturnPending' };
+		case 'decideExtension':
+			return d.extensionPending ? null : { field: 'ticketId', code: 'noExtensionPending' };
+		case 'acknowledge':
+		case 'return':
+		case 'requestExtension':
+			if (closed) return { field: 'ticketId', code: 'closedAlready' };
+			if (!s.departmentCode) return { field: 'ticketId', code: 'notDispatched' };
+			if (d.returnPending) return { field: 'ticketId', code: 'returnPending' };
+			if (action === 'acknowledge' && d.acknowledgedAt != null) return { field: 'ticketId', code: 'acknowledgedAlready' };
+			if (action === 'requestExtension' && d.extensionPending) return { field: 'ticketId', code: 'extensionPending' };
+			return null;
 	}
 }
 
 /** The actions the console offers on a ticket as it stands. */
-export function availableActions(s: TicketSummary): HotlineAction[] {
-	return HOTLINE_ACTIONS.filter((a) => !actionProblem(s, a));
+export function availableActions(s: TicketSummary, actions: readonly HotlineAction[] = HOTLINE_ACTIONS): HotlineAction[] {
+	return actions.filter((a) => !actionProblem(s, a));
+}
+
+/** Why a ticket cannot be merged into `into` (null: it can): both known, not the same, `into` not merged itself. */
+export function mergeProblem(s: TicketSummary, into: TicketSummary | null): HotlineProblem | null {
+	if (!into || into.createdAt == null) return { field: 'intoTicketId', code: 'unknownTicket' };
+	if (into.ticketId === s.ticketId) return { field: 'intoTicketId', code: 'mergeSelf' };
+	if (into.detail.mergedInto) return { field: 'intoTicketId', code: 'mergedAlready', params: { value: into.detail.mergedInto } };
+	return null;
 }
 
 // ── intake ────────────────────────────────────────────────────────────────────
@@ -263,7 +383,13 @@ export function textProblem(field: string, value: string, max: number): HotlineP
 export interface HotlineSettings {
 	categories: Array<{ name: string; days: number }>;
 	defaultDays: number;
+	/** 签收时限: working hours a department has to take a ticket (default 2). */
+	ackHours: number;
+	/** Weights of the three-rate composite (响应率 / 解决率 / 满意率), default 30/35/35. */
+	weights: ThreeRateWeights;
 }
+
+export const MAX_ACK_HOURS = 72;
 
 export const MAX_LIMIT_DAYS = 60;
 
@@ -280,8 +406,13 @@ export const DEFAULT_HOTLINE_SETTINGS: HotlineSettings = {
 		{ name: '环境保护', days: 5 },
 		{ name: '其他', days: 5 }
 	],
-	defaultDays: 5
+	defaultDays: 5,
+	ackHours: 2,
+	weights: { ...DEFAULT_THREE_RATE_WEIGHTS }
 };
+
+const validHours = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n > 0 && n <= MAX_ACK_HOURS && Math.round(n * 2) === n * 2;
+const validWeight = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 100;
 
 const validDays = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_LIMIT_DAYS;
 const validName = (s: unknown): s is string => typeof s === 'string' && s.trim() === s && s.length >= 1 && s.length <= 100;
@@ -291,6 +422,10 @@ export function hotlineSettingsProblems(v: HotlineSettings): HotlineProblem[] {
 	const out: HotlineProblem[] = [];
 	if (!validDays(v.defaultDays)) out.push({ field: 'defaultDays', code: 'badDays', params: { max: MAX_LIMIT_DAYS } });
 	if (!v.categories.length) out.push({ field: 'limits', code: 'noCategory' });
+	if (!validHours(v.ackHours)) out.push({ field: 'ackHours', code: 'badHours', params: { max: MAX_ACK_HOURS } });
+	const wField = { response: 'wResponse', resolved: 'wResolved', satisfaction: 'wSatisfaction' } as const;
+	for (const k of ['response', 'resolved', 'satisfaction'] as const) if (!validWeight(v.weights[k])) out.push({ field: wField[k], code: 'badWeight' });
+	if (!out.some((p) => p.code === 'badWeight') && v.weights.response + v.weights.resolved + v.weights.satisfaction <= 0) out.push({ field: 'wResponse', code: 'noWeight' });
 	const seen = new Set<string>();
 	for (const c of v.categories) {
 		if (!validName(c.name)) out.push({ field: `limits.${c.name}`, code: 'badCategory', params: { value: c.name } });
@@ -318,7 +453,15 @@ export function parseHotlineSettings(raw: unknown): { settings: HotlineSettings;
 		errors.push('categories: none valid; the defaults are used');
 		categories.push(...structuredClone(DEFAULT_HOTLINE_SETTINGS.categories));
 	}
-	return { settings: { categories, defaultDays }, errors };
+	const ackHours = validHours(r.ackHours) ? r.ackHours : DEFAULT_HOTLINE_SETTINGS.ackHours;
+	if (r.ackHours !== undefined && !validHours(r.ackHours)) errors.push('ackHours: expected hours 0.5–72 in halves; the default is used');
+	const w = (r.weights ?? {}) as Partial<ThreeRateWeights>;
+	const weights = { ...DEFAULT_THREE_RATE_WEIGHTS };
+	for (const k of ['response', 'resolved', 'satisfaction'] as const)
+		if (validWeight(w[k])) weights[k] = w[k];
+		else if (r.weights !== undefined) errors.push(`weights.${k}: expected a whole number 0–100; the default is used`);
+	if (weights.response + weights.resolved + weights.satisfaction <= 0) Object.assign(weights, DEFAULT_THREE_RATE_WEIGHTS);
+	return { settings: { categories, defaultDays, ackHours, weights }, errors };
 }
 
 /** Working days a category's tickets have (the default for a category not listed). */
@@ -337,4 +480,9 @@ export const categoriesOf = (settings: HotlineSettings): string[] => settings.ca
 export function dueAtFor(assignedAt: number, category: string | null, settings: HotlineSettings, calendar: WorkingCalendar, tz: string, days?: number): { dueAt: number; days: number } {
 	const n = days ?? limitDaysFor(settings, category);
 	return { dueAt: calendar.addWorkingDays(assignedAt, n, tz), days: n };
+}
+
+/** 签收时限 of a dispatch at `assignedAt`: the settings' working hours later by the calendar (office hours 09:00–17:00). */
+export function acknowledgeByFor(assignedAt: number, settings: Pick<HotlineSettings, 'ackHours'>, calendar: WorkingCalendar, tz: string): number {
+	return calendar.addWorkingHours(assignedAt, settings.ackHours, tz);
 }

@@ -139,3 +139,47 @@ export function rankSorted<T>(sorted: T[], value: (t: T) => number): number[] {
 	}
 	return ranks;
 }
+
+// ── the hotline as the national assessment measures it (spec §5.2, docs/hotline.md) ──────────
+
+/** 办结率 by cohort: of the tickets received in the period, those closed (now) ÷ those received. Never above 100. */
+export const cohortClosureRate = (closedOfReceived: number, received: number) => rate(closedOfReceived, received);
+/** 签收及时率 (响应率): acknowledged (or returned) within the limit ÷ assignments judged (acknowledged, returned, or past the limit). */
+export const acknowledgedOnTimeRate = (onTime: number, judged: number) => rate(onTime, judged);
+/** 解决率: callbacks with solved ÷ reached callbacks that say whether it was solved. */
+export const resolvedRate = (solved: number, asked: number) => rate(solved, asked);
+/** 接通率: answered ÷ offered calls. */
+export const callAnswerRate = (answered: number, offered: number) => rate(answered, offered);
+/** 15秒接通率: answered within 15 s ÷ answered. */
+export const answeredIn15sRate = (within15: number, answered: number) => rate(within15, answered);
+/** 退单率: returns ÷ assignments. */
+export const returnRate = (returned: number, assigned: number) => rate(returned, assigned);
+/** 延期率: approved extensions ÷ assignments. */
+export const extensionRate = (extended: number, assigned: number) => rate(extended, assigned);
+/** 重复来电率: tickets merged as repeats ÷ all tickets taken (the received ones and the merged ones). */
+export const repeatRate = (merged: number, received: number) => rate(merged, received + merged);
+
+/** Weights of the three-rate composite (三率: 响应率 / 解决率 / 满意率), in points; an admin sets them. */
+export interface ThreeRateWeights {
+	response: number;
+	resolved: number;
+	satisfaction: number;
+}
+export const DEFAULT_THREE_RATE_WEIGHTS: ThreeRateWeights = { response: 30, resolved: 35, satisfaction: 35 };
+
+/**
+ * The composite of the three rates: Σ weight × rate ÷ Σ weight, over the rates that exist (a rate
+ * with no denominator leaves its weight out), rounded to 0.1; null when none exists or all
+ * weights of those that do are 0. 30/35/35 of 98 / 90 / 95 = (2940 + 3150 + 3325) ÷ 100 = 94.2.
+ */
+export function threeRateComposite(rates: { response: number | null; resolved: number | null; satisfaction: number | null }, w: ThreeRateWeights = DEFAULT_THREE_RATE_WEIGHTS): number | null {
+	let sum = 0;
+	let weight = 0;
+	for (const k of ['response', 'resolved', 'satisfaction'] as const) {
+		const v = rates[k];
+		if (v == null) continue;
+		sum += v * w[k];
+		weight += w[k];
+	}
+	return weight > 0 ? Math.round((sum / weight) * 10) / 10 : null;
+}

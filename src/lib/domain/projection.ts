@@ -82,7 +82,7 @@ export function apply(state: LiveState, e: PlacedEvent, ctx: ApplyContext = defa
 
 export interface DerivedEvent {
 	id: string;
-	type: 'presence.check_missed' | 'case.deadline_near' | 'case.overdue' | 'hotline.ticket_overdue' | 'card.issued';
+	type: 'presence.check_missed' | 'case.deadline_near' | 'case.overdue' | 'hotline.ticket_overdue' | 'hotline.acknowledge_overdue' | 'card.issued';
 	occurredAt: string;
 	data: Record<string, unknown>;
 }
@@ -140,6 +140,15 @@ export function dueDerivedEvents(state: LiveState, now: number, derivedBy = 'dea
 		}
 	}
 	for (const [ticketId, t] of state.hotline) {
+		if (t.mergedInto) continue;
+		// 签收 not done by the limit of the latest assignment (one event per assignment).
+		if (!t.ackJudged && t.acknowledgedAt == null && t.ackBy != null && t.departmentCode && t.closedAt == null && now > t.ackBy)
+			out.push({
+				id: derivedId('hotline.acknowledge_overdue', `${ticketId}@${t.assignedSeq ?? 0}`),
+				type: 'hotline.acknowledge_overdue',
+				occurredAt: iso(t.ackBy),
+				data: { ticketId, departmentCode: t.departmentCode, acknowledgeBy: iso(t.ackBy), derivedBy }
+			});
 		if (!t.overdue && t.closedAt == null && t.dueAt != null && t.departmentCode && now > t.dueAt)
 			out.push({
 				id: derivedId('hotline.ticket_overdue', ticketId),

@@ -7,6 +7,7 @@ export const ROLES = [
 	'leader', // 中心领导: all read views and reports, publishes bulletins
 	'supervisor', // 督查科: presence checks, cards, rules' results
 	'hotline_operator', // 市长热线: hotline tickets, sees full caller phones
+	'department_handler', // 承办单位: the hotline tickets assigned to their department (签收, 退单, 延期, 回复), nothing else
 	'window_staff' // 窗口人员: their own window's terminal only
 ] as const;
 export type Role = (typeof ROLES)[number];
@@ -24,6 +25,7 @@ export function homeFor(roles: readonly Role[]): string {
 	if (roles.includes('leader')) return '/reports';
 	if (roles.includes('supervisor')) return '/supervision';
 	if (roles.includes('hotline_operator')) return '/hotline';
+	if (roles.includes('department_handler')) return '/hotline/department';
 	if (roles.includes('window_staff')) return '/terminal';
 	return '/account';
 }

@@ -4,7 +4,7 @@
  * from the log.
  */
 import { LiveFigures, type CenterSummary, type RegionTile } from './figures';
-import { DEFAULT_SCORING, type ScoringRules } from './metrics';
+import { DEFAULT_SCORING, type ScoringRules, type ThreeRateWeights } from './metrics';
 import type { Department, OrgIndex } from './org';
 import type { LiveState, ScopeKind, WindowStatus } from './projection';
 
@@ -124,6 +124,38 @@ export interface Snapshot {
 		byDepartment: Array<{ departmentCode: string; name: string; assigned: number; closed: number; closureRate: number | null; rank: number }>;
 		/** Open tickets past due, most overdue first (at most 10). Caller phones never appear. */
 		overdue: Array<{ ticketId: string; category: string; departmentCode: string | null; departmentName: string | null; daysOverdue: number }>;
+		/** Of the tickets received this month, those closed now ÷ those received (never above 100; `closureRate` is the contract's closed-in ÷ received-in). */
+		cohortClosureRate: number | null;
+		/** 签收及时率 (响应率): acknowledged or returned within the limit ÷ assignments judged, this month. */
+		acknowledgedOnTimeRate: number | null;
+		/** 解决率: callbacks with `solved: true` ÷ reached callbacks that say `solved`, this month. */
+		resolvedRate: number | null;
+		/** The three-rate composite (响应率 / 解决率 / 满意率 with the admin's weights, default 30/35/35). */
+		compositeRate: number | null;
+		returnedMonth: number;
+		/** 退单率: returns ÷ assignments this month. */
+		returnRate: number | null;
+		/** Approved extensions this month, and ÷ assignments (延期率). */
+		extendedMonth: number;
+		extensionRate: number | null;
+		/** 重复件 merged this month (by the day received), and 重复来电率 = merged ÷ (received + merged). */
+		mergedMonth: number;
+		repeatRate: number | null;
+		callsOfferedToday: number;
+		callsAnsweredToday: number;
+		callsAbandonedToday: number;
+		/** 接通率: answered ÷ offered calls, today; answered within 15 s ÷ answered, today. */
+		callAnswerRate: number | null;
+		answeredIn15sRate: number | null;
+		/** Year to date (1–N月累计): received, closed, the contract's closure rate, the cohort rate. */
+		receivedYear: number;
+		closedYear: number;
+		closureRateYear: number | null;
+		cohortClosureRateYear: number | null;
+		/** Departments by the three-rate composite this month, best first (none: last, rank null), with their open tickets past due. */
+		threeRates: Array<{ departmentCode: string; name: string; responseRate: number | null; resolvedRate: number | null; satisfactionRate: number | null; composite: number | null; rank: number | null; assigned: number; returned: number; extended: number; overdueOpen: number }>;
+		/** Open tickets past due by department (all of them), most first. */
+		overdueByDepartment: Array<{ departmentCode: string; name: string; overdueOpen: number }>;
 	};
 	rankings: {
 		regions: Record<string, { period: string; items: RegionRankItem[] }>;
@@ -154,6 +186,7 @@ export interface Snapshot {
 export interface SnapshotOptions {
 	now: number;
 	scoring?: ScoringRules;
+	weights?: ThreeRateWeights;
 }
 
 /**
@@ -161,7 +194,7 @@ export interface SnapshotOptions {
  * always equal. The stream hub and the snapshot endpoint keep one `LiveFigures` instead.
  */
 export function buildSnapshot(state: LiveState, org: OrgIndex, scope: Scope, opts: SnapshotOptions): Snapshot {
-	return new LiveFigures({ state: () => state, org: () => org, scoring: () => opts.scoring ?? DEFAULT_SCORING, incremental: false }).snapshot(scope, opts.now);
+	return new LiveFigures({ state: () => state, org: () => org, scoring: () => opts.scoring ?? DEFAULT_SCORING, weights: opts.weights ? () => opts.weights! : undefined, incremental: false }).snapshot(scope, opts.now);
 }
 
 /** Departments a scope shows: those of its centers (all departments for the deployment or a region's departments without a center). */

@@ -11,7 +11,7 @@ import { october } from '$lib/domain/testkit-bulletin';
 import { bulletinTitle, casesText, complaintsText, hotlineText, indicatorText, issueLabel, monthLabel, paragraphs, presenceText, scoresText, scoringNote } from './bulletin-text';
 
 const f = october();
-const b = buildBulletinFigures({
+const INPUT: Parameters<typeof buildBulletinFigures>[0] = {
 	month: '2026-10',
 	scope: { kind: 'all' },
 	org: f.org,
@@ -21,7 +21,8 @@ const b = buildBulletinFigures({
 	scoring: DEFAULT_SCORING,
 	now: ms('2026-11-03T09:00:00+08:00'),
 	seq: 1
-});
+};
+const b = buildBulletinFigures(INPUT);
 
 describe('bulletin sentences (zh)', () => {
 	it('title, issue, month', () => {
@@ -59,7 +60,15 @@ describe('bulletin sentences (zh)', () => {
 		expect(presenceText(b, 'zh')).toBe(
 			'本月开展在岗抽查4人次，按时确认2人次，未确认2人次，响应率50%。未确认较多的窗口：1号窗口（张三，1次）、2号窗口（李四，1次）。共发出黄牌3张、红牌1张（另有1张经核实撤销，不计入），按原因：离岗黄牌1张；差评黄牌1张；投诉黄牌1张；违规红牌1张。被出红牌的：3号窗口（公安局）1张。'
 		);
-		expect(hotlineText(b, 'zh')).toBe('本月受理市长热线工单3件，办结1件，办结率33.3%，按时办结率100%；回访2件，其中回访成功1件（满意1件、基本满意0件、不满意0件），满意率100%；督办1件，超期1件，退回重办0件。');
+		expect(hotlineText(b, 'zh')).toBe(
+			'本月受理市长热线工单3件，办结1件，办结率33.3%，按时办结率100%；回访2件，其中回访成功1件（满意1件、基本满意0件、不满意0件），满意率100%；督办1件，超期1件，退回重办0件。' +
+				'“三率”考核：响应率（签收及时率）—、解决率—、满意率100%，按30/35/35加权综合100%；退单0件（退单率0%），延期0件（延期率0%），重复来电0件（重复来电率0%）。本月受理工单中已办结的占33.3%。'
+		);
+		// With the year's counters (October alone here) the year to date follows; a bulletin published before v1.1 keeps its text.
+		const withYear = buildBulletinFigures({ ...INPUT, yearCounters: INPUT.counters });
+		expect(hotlineText(withYear, 'zh')).toMatch(/1—10月累计受理3件，办结1件，办结率33\.3%（受理件办结率33\.3%）。$/);
+		const { acknowledgedOnTimeRate: _, ...old } = b.hotline;
+		expect(hotlineText({ ...b, hotline: old as typeof b.hotline }, 'zh')).toBe('本月受理市长热线工单3件，办结1件，办结率33.3%，按时办结率100%；回访2件，其中回访成功1件（满意1件、基本满意0件、不满意0件），满意率100%；督办1件，超期1件，退回重办0件。');
 	});
 
 	it('二. an indicator: every region in ranking order, the change against the previous period', () => {
@@ -77,7 +86,8 @@ describe('bulletin sentences (zh)', () => {
 describe('bulletin sentences (en)', () => {
 	it('reads in English', () => {
 		expect(hotlineText(b, 'en')).toBe(
-			'The hotline received 3 tickets and closed 1: closure rate 33.3%, on time 100%. 2 callbacks, 1 reached (1 satisfied, 0 basically satisfied, 0 unsatisfied): satisfaction 100%. 1 put under supervision, 1 overdue, 0 reopened.'
+			'The hotline received 3 tickets and closed 1: closure rate 33.3%, on time 100%. 2 callbacks, 1 reached (1 satisfied, 0 basically satisfied, 0 unsatisfied): satisfaction 100%. 1 put under supervision, 1 overdue, 0 reopened.' +
+				" Three rates: response (taken in time) —, solved —, satisfaction 100%; weighted 30/35/35: 100%. 0 returned (0%), 0 extended (0%), 0 repeat calls (0%). Of this month's tickets, 33.3% are closed."
 		);
 		expect(indicatorText(b.indicators[0], 'en')).toBe('October 2026 (previous: September 2026): 外市 70%; 双台子区 62.5% (+12.5 pp); 兴隆台区 62.5% (+2.5 pp).');
 	});

@@ -254,9 +254,26 @@ export function presenceText(f: BulletinFigures, lang: Lang): string {
 /** 5. the hotline: received, closed, closure rate, callbacks and satisfaction, supervised. */
 export function hotlineText(f: BulletinFigures, lang: Lang): string {
 	const h = f.hotline;
+	const base =
+		lang === 'zh'
+			? `本月受理市长热线工单${h.received}件，办结${h.closed}件，办结率${pct(h.closureRate)}，按时办结率${pct(h.onTimeRate)}；回访${h.callbacks}件，其中回访成功${h.reached}件（满意${h.satisfied}件、基本满意${h.basic}件、不满意${h.unsatisfied}件），满意率${pct(h.satisfactionRate)}；督办${h.supervised}件，超期${h.overdue}件，退回重办${h.reopened}件。`
+			: `The hotline received ${h.received} tickets and closed ${h.closed}: closure rate ${pct(h.closureRate)}, on time ${pct(h.onTimeRate)}. ${h.callbacks} callbacks, ${h.reached} reached (${h.satisfied} satisfied, ${h.basic} basically satisfied, ${h.unsatisfied} unsatisfied): satisfaction ${pct(h.satisfactionRate)}. ${h.supervised} put under supervision, ${h.overdue} overdue, ${h.reopened} reopened.`;
+	// Bulletins published before v1.1 have no three rates or year to date: their text stays as it was.
+	if (h.acknowledgedOnTimeRate === undefined) return base;
+	const w = h.weights ?? { response: 30, resolved: 35, satisfaction: 35 };
+	const month = Number(f.month.slice(5));
+	const y = h.year;
 	return lang === 'zh'
-		? `本月受理市长热线工单${h.received}件，办结${h.closed}件，办结率${pct(h.closureRate)}，按时办结率${pct(h.onTimeRate)}；回访${h.callbacks}件，其中回访成功${h.reached}件（满意${h.satisfied}件、基本满意${h.basic}件、不满意${h.unsatisfied}件），满意率${pct(h.satisfactionRate)}；督办${h.supervised}件，超期${h.overdue}件，退回重办${h.reopened}件。`
-		: `The hotline received ${h.received} tickets and closed ${h.closed}: closure rate ${pct(h.closureRate)}, on time ${pct(h.onTimeRate)}. ${h.callbacks} callbacks, ${h.reached} reached (${h.satisfied} satisfied, ${h.basic} basically satisfied, ${h.unsatisfied} unsatisfied): satisfaction ${pct(h.satisfactionRate)}. ${h.supervised} put under supervision, ${h.overdue} overdue, ${h.reopened} reopened.`;
+		? base +
+				`“三率”考核：响应率（签收及时率）${pct(h.acknowledgedOnTimeRate)}、解决率${pct(h.resolvedRate ?? null)}、满意率${pct(h.satisfactionRate)}，按${w.response}/${w.resolved}/${w.satisfaction}加权综合${pct(h.compositeRate ?? null)}；退单${h.returned ?? 0}件（退单率${pct(h.returnRate ?? null)}），延期${h.extended ?? 0}件（延期率${pct(h.extensionRate ?? null)}），重复来电${h.merged ?? 0}件（重复来电率${pct(h.repeatRate ?? null)}）` +
+				(h.callsOffered ? `；来电${h.callsOffered}个，接通率${pct(h.callAnswerRate ?? null)}，15秒接通率${pct(h.answeredIn15sRate ?? null)}` : '') +
+				`。本月受理工单中已办结的占${pct(h.cohortClosureRate ?? null)}。` +
+				(y ? `1—${month}月累计受理${y.received}件，办结${y.closed}件，办结率${pct(y.closureRate)}（受理件办结率${pct(y.cohortClosureRate)}）。` : '')
+		: base +
+				` Three rates: response (taken in time) ${pct(h.acknowledgedOnTimeRate)}, solved ${pct(h.resolvedRate ?? null)}, satisfaction ${pct(h.satisfactionRate)}; weighted ${w.response}/${w.resolved}/${w.satisfaction}: ${pct(h.compositeRate ?? null)}. ${h.returned ?? 0} returned (${pct(h.returnRate ?? null)}), ${h.extended ?? 0} extended (${pct(h.extensionRate ?? null)}), ${h.merged ?? 0} repeat calls (${pct(h.repeatRate ?? null)})` +
+				(h.callsOffered ? `; ${h.callsOffered} calls, ${pct(h.callAnswerRate ?? null)} answered, ${pct(h.answeredIn15sRate ?? null)} within 15 s` : '') +
+				`. Of this month's tickets, ${pct(h.cohortClosureRate ?? null)} are closed.` +
+				(y ? ` January–${month} to date: ${y.received} received, ${y.closed} closed, closure rate ${pct(y.closureRate)} (closed of received ${pct(y.cohortClosureRate)}).` : '');
 }
 
 /** One indicator: every region's value in ranking order, with the change against the previous period. */

@@ -29,6 +29,7 @@ import { loadOrg, ORG_CHANNEL } from './org/store';
 import { ensureRuleSettings, loadRulesConfig, RULES_CHANNEL, type RulesConfig } from './rules/settings';
 import { checkHealth, watchEventLoop } from './health';
 import { SharedSetting } from './shared-setting';
+import { HOTLINE_CHANNEL, loadHotlineSettings } from './hotline/settings';
 import { WriterLoops } from './writer';
 import { DemoRunner } from './sim/runner';
 import { HotlineDesk } from './hotline/desk';
@@ -77,6 +78,9 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 	const rulesSetting = await SharedSetting.open(handle, RULES_CHANNEL, () => loadRulesConfig(db));
 	const org = () => orgSetting.get();
 	const rules = () => rulesSetting.get();
+	// The hotline's settings (category limits, 签收 hours, three-rate weights): the desk reads them
+	// per dispatch; the live figures take the weights from here, reloaded on a change anywhere.
+	const hotlineSetting = await SharedSetting.open(handle, HOTLINE_CHANNEL, async () => (await loadHotlineSettings(db)).settings);
 	if (rules().errors.length) log(`card rules settings: ${rules().errors.join('; ')} (defaults used there)`);
 
 	const credentials = new Credentials(db);
@@ -87,7 +91,7 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 	await projector.restore(leader);
 	const ingest = new IngestService({ db, org, onCommitted: (e) => projector.submit(e), notify: pg, durable: () => handle.flushCommits() });
 	const terminals = new TerminalService({ state: () => projector.state, org, ingest });
-	const live = await startLive({ handle, config, projector, terminals, sessions, credentials, org, scoring: () => rules().scoring });
+	const live = await startLive({ handle, config, projector, terminals, sessions, credentials, org, scoring: () => rules().scoring, weights: () => hotlineSetting.get().weights });
 	const { hub, walls, presence } = live;
 	const rounds = new PresenceRounds({ db, state: () => projector.state, org, ingest, connected: () => presence.connectedStaff() });
 	const cardDesk = new CardDesk({ db, state: () => projector.state, org, ingest });
@@ -108,11 +112,12 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 		writer.forgetSettled();
 		hub.figuresChanged();
 	});
+	hotlineSetting.onChange(() => hub.figuresChanged());
 	const unlisten: Array<() => Promise<void>> = [];
 	if (pg) {
 		// A notification lost while reconnecting is caught up by the writer loops' slow poll of the head.
 		unlisten.push(await handle.listen(LOG_CHANNEL, (payload) => projector.notifyHead(Number(payload))));
-		unlisten.push(await orgSetting.listen(log), await rulesSetting.listen(log));
+		unlisten.push(await orgSetting.listen(log), await rulesSetting.listen(log), await hotlineSetting.listen(log));
 		unlisten.push(await handle.listen(CREDENTIALS_CHANNEL, () => credentials.clearCaches()));
 	}
 	writer.start();
@@ -134,6 +139,7 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 		reloadOrg,
 		rules,
 		reloadRules: () => rulesSetting.reload(),
+		reloadHotline: () => hotlineSetting.reload(),
 		credentials,
 		sessions,
 		accounts,

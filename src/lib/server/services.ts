@@ -32,6 +32,8 @@ export interface Services {
 	rules(): RulesConfig;
 	/** Reload them after an admin saved (and tell the other instances). */
 	reloadRules(): Promise<void>;
+	/** The hotline settings were saved: the live figures take the new three-rate weights (every instance). */
+	reloadHotline(): Promise<void>;
 	credentials: Credentials;
 	sessions: SessionStore;
 	accounts: Accounts;

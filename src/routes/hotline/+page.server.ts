@@ -15,7 +15,13 @@ const QUERY = {
 	overdue: FLAG,
 	from: param.day().optional(),
 	to: param.day().optional(),
-	on: param.oneOf(['created', 'closed']).optional(),
+	on: param.oneOf(['created', 'closed', 'assigned']).optional(),
+	ack: FLAG,
+	returned: FLAG,
+	extended: FLAG,
+	solved: FLAG,
+	merged: FLAG,
+	pending: param.oneOf(['return', 'extension']).optional(),
 	ontime: FLAG,
 	callback: param.oneOf(['any', 'none', 'reached', 'unreached']).optional(),
 	satisfaction: param.oneOf(['good', 'satisfied', 'basic', 'unsatisfied']).optional(),
@@ -37,8 +43,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const filter = parseTicketFilter(url.searchParams);
 	const cursor = decodeCursor(query.after);
 	const page = await rt.hotline.list(filter, { reach: viewer.reach, tz: viewer.tz, now, cursor, searchPhones: viewer.seesPhones });
-	const figures = await rt.hotline.figures(monthKey(now, viewer.tz), { reach: viewer.reach, tz: viewer.tz, now });
 	const { settings } = await loadHotlineSettings(rt.handle.db);
+	const figures = await rt.hotline.figures(monthKey(now, viewer.tz), { reach: viewer.reach, tz: viewer.tz, now, weights: settings.weights });
 	return {
 		viewer: { seesPhones: viewer.seesPhones, canAct: viewer.canAct, isAdmin: viewer.isAdmin },
 		filter,
@@ -48,6 +54,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		figures,
 		limits: Object.fromEntries(settings.categories.map((c) => [c.name, c.days])),
 		defaultDays: settings.defaultDays,
+		weights: settings.weights,
 		choices: {
 			statuses: HOTLINE_STATUSES,
 			channels: HOTLINE_CHANNELS,

@@ -83,11 +83,48 @@ export class TicketPage {
 		await expect(this.status()).toHaveText('已办结');
 	}
 
-	async callback(satisfaction: '满意' | '基本满意' | '不满意'): Promise<void> {
+	async callback(satisfaction: '满意' | '基本满意' | '不满意', solved?: boolean): Promise<void> {
 		const form = this.page.getByTestId('form-callback');
 		await form.getByLabel('联系上', { exact: true }).check();
 		await form.getByLabel(satisfaction, { exact: true }).check();
+		if (solved !== undefined) await form.getByLabel(solved ? '已解决' : '未解决', { exact: true }).check();
 		await form.getByRole('button', { name: '保存' }).click();
 		await expect(this.page.getByTestId('ticket-callback')).toContainText(satisfaction);
+	}
+}
+
+/** A department handler's queue (/hotline/department): one card per ticket with its actions. */
+export class DepartmentQueue {
+	constructor(readonly page: Page) {}
+
+	card(ticketId: string): Locator {
+		return this.page.getByTestId(`dept-ticket-${ticketId}`);
+	}
+
+	async acknowledge(ticketId: string): Promise<void> {
+		await this.card(ticketId).getByTestId('form-acknowledge').getByRole('button', { name: '签收' }).click();
+		await expect(this.card(ticketId)).toContainText('已签收');
+	}
+
+	async returnIt(ticketId: string, reason: string): Promise<void> {
+		const form = this.card(ticketId).getByTestId('form-return');
+		await form.getByLabel('退单理由').fill(reason);
+		await form.getByRole('button', { name: '退单' }).click();
+		await expect(this.card(ticketId).getByTestId('waiting-review')).toContainText(reason);
+	}
+
+	async requestExtension(ticketId: string, days: number, reason: string): Promise<void> {
+		const form = this.card(ticketId).getByTestId('form-requestExtension');
+		await form.getByLabel('延长工作日').fill(String(days));
+		await form.getByLabel('延期理由').fill(reason);
+		await form.getByRole('button', { name: '申请延期' }).click();
+		await expect(this.card(ticketId).getByTestId('waiting-extension')).toBeVisible();
+	}
+
+	async reply(ticketId: string, text: string): Promise<void> {
+		const form = this.card(ticketId).getByTestId('form-reply');
+		await form.getByLabel('办理结果').fill(text);
+		await form.getByRole('button', { name: '回复' }).click();
+		await expect(this.card(ticketId)).toContainText(text);
 	}
 }

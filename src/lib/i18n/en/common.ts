@@ -5,6 +5,7 @@ export const common: Record<keyof typeof zh, string> = {
 	'shell.product': 'Hallwatch service-center supervision',
 	'shell.wall': 'Wall',
 	'shell.supervision': 'Supervision',
+	'shell.department': 'Department tickets',
 	'shell.hotline': 'Hotline',
 	'shell.reports': 'Reports',
 	'shell.admin': 'Administration',
@@ -17,6 +18,7 @@ export const common: Record<keyof typeof zh, string> = {
 	'role.leader': 'Leader',
 	'role.supervisor': 'Supervisor',
 	'role.hotline_operator': 'Hotline operator',
+	'role.department_handler': 'Department handler',
 	'role.window_staff': 'Window staff',
 
 	'common.save': 'Save',

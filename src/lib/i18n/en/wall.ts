@@ -111,6 +111,14 @@ export const wall: Record<keyof typeof zh, string> = {
 	'cases.overdueOpen': 'Overdue',
 
 	// ── Hotline ────────────────────────────────────────────────────────────────
+	'hotline.callAnswerRate': 'Calls answered',
+	'hotline.answeredIn15s': 'Within 15 s',
+	'hotline.responseRate': 'Response',
+	'hotline.resolvedRate': 'Solved',
+	'hotline.composite': 'Three rates',
+	'hotline.closureRateYear': 'Closure YTD',
+	'hotline.threeRates': 'Three-rate ranking',
+	'hotline.overdueShort': '{n} late',
 	'hotline.title': "Mayor's hotline",
 	'hotline.received': 'Received',
 	'hotline.closed': 'Closed',

@@ -4,6 +4,7 @@ export const common = {
 	'shell.product': 'Hallwatch 政务服务效能监管',
 	'shell.wall': '指挥大屏',
 	'shell.supervision': '督查工作台',
+	'shell.department': '承办工单',
 	'shell.hotline': '市长热线',
 	'shell.reports': '报表',
 	'shell.admin': '系统管理',
@@ -17,6 +18,7 @@ export const common = {
 	'role.leader': '中心领导',
 	'role.supervisor': '督查人员',
 	'role.hotline_operator': '热线话务员',
+	'role.department_handler': '承办单位',
 	'role.window_staff': '窗口人员',
 
 	// ── Common words ──────────────────────────────────────────────────────────

@@ -109,6 +109,14 @@ export const wall = {
 	'cases.overdueOpen': '超期未办结',
 
 	// ── Hotline (市长热线) ─────────────────────────────────────────────────────
+	'hotline.callAnswerRate': '接通率',
+	'hotline.answeredIn15s': '15秒接通率',
+	'hotline.responseRate': '响应率',
+	'hotline.resolvedRate': '解决率',
+	'hotline.composite': '三率综合',
+	'hotline.closureRateYear': '累计办结率',
+	'hotline.threeRates': '三率综合排名',
+	'hotline.overdueShort': '超期{n}',
 	'hotline.title': '市长热线',
 	'hotline.received': '本月受理',
 	'hotline.closed': '本月办结',

@@ -52,9 +52,12 @@ export const ACCESS: Record<string, Access> = {
 	'/supervision/evidence/[id]': { kind: 'signed-in', roles: SUPERVISION },
 	'/hotline': { kind: 'signed-in', roles: HOTLINE_READ },
 	'/hotline/[ticketId]': { kind: 'signed-in', roles: HOTLINE_READ },
+	'/hotline/export': { kind: 'signed-in', roles: HOTLINE_READ }, // the filtered list as Excel (phones as the viewer sees them)
 	// Every console action (form actions) lives here, so the table alone keeps leaders out.
 	'/hotline/act': { kind: 'signed-in', roles: HOTLINE_DESK },
 	'/hotline/limits': { kind: 'signed-in', roles: ADMIN },
+	// 承办单位: a department handler's queue and its actions (签收, 退单, 申请延期, 回复), theirs alone.
+	'/hotline/department': { kind: 'signed-in', roles: ['department_handler'] },
 	'/admin/presence': { kind: 'signed-in', roles: ADMIN },
 	'/admin': { kind: 'signed-in', roles: ADMIN },
 	'/admin/users': { kind: 'signed-in', roles: ADMIN },

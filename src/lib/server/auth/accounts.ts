@@ -32,7 +32,7 @@ export class AccountError extends UserError {
 }
 
 /** Chinese names of the account form's fields, for their errors. */
-const FIELD_ZH: Record<string, string> = { username: '用户名', displayName: '姓名', roles: '角色', scopeKind: '范围', scopeCode: '范围', staffCode: '窗口人员', password: '新密码', current: '当前密码', confirm: '确认密码' };
+const FIELD_ZH: Record<string, string> = { username: '用户名', displayName: '姓名', roles: '角色', scopeKind: '范围', scopeCode: '范围', staffCode: '关联人员', password: '新密码', current: '当前密码', confirm: '确认密码' };
 /** The account form's rules in Chinese, by the English text of the rule. */
 const RULE_ZH: Record<string, string> = { '2–64 letters, digits, . _ -': '2–64 个字母、数字或 . _ -', 'at most 64 characters': '最多 64 个字符', 'choose at least one role': '请至少选择一个角色' };
 
@@ -289,6 +289,8 @@ export function parseUserInput(input: UserInput, org: OrgIndex): { username: str
 	if (v.roles.includes('admin') && scope.kind !== 'all') throw new AccountError('scopeKind: an administrator manages the whole deployment; choose the scope "all"', 'scopeKind', '管理员管理整个系统，范围须为“全部”');
 	const staffCode = v.staffCode || null;
 	if (v.roles.includes('window_staff') && !staffCode) throw new AccountError('staffCode: a window_staff account belongs to a staff member', 'staffCode', '窗口人员账户须关联一名窗口人员');
+	if (v.roles.includes('department_handler') && !staffCode)
+		throw new AccountError('staffCode: a department_handler account belongs to a staff member of the department it handles tickets for', 'staffCode', '承办单位账户须关联该部门的一名人员');
 	if (staffCode && !org.staff.has(staffCode)) throw new AccountError(`staffCode: unknown staff member "${staffCode}"`, 'staffCode', `人员不存在：“${staffCode}”`);
 	return { username: v.username, displayName: v.displayName || v.username, roles: [...new Set(v.roles)], scope, staffCode };
 }

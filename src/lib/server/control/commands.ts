@@ -79,7 +79,7 @@ export const USAGE = `Usage:
   npm run token -- revoke --name NAME
   npm run token -- list
   npm run admin -- create --username NAME [--password PASS]     (without --password a one-time password is printed)
-        [--roles admin,leader,supervisor,hotline_operator,window_staff] [--scope center:CODE|region:CODE] [--staff STAFF_CODE] [--name NAME]
+        [--roles admin,leader,supervisor,hotline_operator,department_handler,window_staff] [--scope center:CODE|region:CODE] [--staff STAFF_CODE] [--name NAME]
   npm run quarantine -- list [--limit N]
   npm run quarantine -- replay [--id N[,N…] | --all]
   npm run quarantine -- discard --id N[,N…] --reason TEXT

@@ -10,9 +10,11 @@
 import { randomBytes } from 'node:crypto';
 import type { WorkingCalendar } from '../../domain/calendar';
 import {
+	acknowledgeByFor,
 	actionProblem,
 	categoriesOf,
 	dueAtFor,
+	mergeProblem,
 	intakeProblem,
 	MAX_LIMIT_DAYS,
 	SATISFACTIONS,
@@ -26,6 +28,7 @@ import type { OrgIndex } from '../../domain/org';
 import { isMessageKey, translator, type Message } from '../../i18n';
 import { UserError } from '../user-error';
 import type { Actor, Reach } from '../auth/reach';
+import { handlesTicket, isDepartmentAction, type DepartmentActor } from '../auth/department';
 import { dayKey } from '../../domain/time';
 import type { Database } from '../db/client';
 import type { IngestService } from '../ingest/service';
@@ -40,8 +43,13 @@ export const CONSOLE_HOTLINE_TYPES = [
 	'hotline.ticket_closed',
 	'hotline.ticket_reopened',
 	'hotline.callback_recorded',
-	'hotline.ticket_supervised'
+	'hotline.ticket_supervised',
+	'hotline.return_decided',
+	'hotline.extension_decided',
+	'hotline.ticket_merged'
 ];
+/** What a department handler's page may send. */
+export const DEPARTMENT_HOTLINE_TYPES = ['hotline.ticket_acknowledged', 'hotline.ticket_returned', 'hotline.extension_requested', 'hotline.ticket_replied'];
 
 /**
  * A hotline problem as a message: the field's label, then what is wrong (`诉求内容：不能为空` /
@@ -126,12 +134,21 @@ export class HotlineDesk {
 		return { ticketId, seq };
 	}
 
-	/** One action on an existing ticket; `fields` are the form's. */
-	async act(ticketId: string, action: HotlineAction, fields: Record<string, string>, actor: Actor, nonce?: string): Promise<{ seq: number | null; ticket: TicketSummary }> {
+	/**
+	 * One action on an existing ticket; `fields` are the form's. The hotline center's actions
+	 * take an `Actor`; the department's (签收, 退单, 申请延期, 回复) a `DepartmentActor`, and only
+	 * on a ticket whose latest assignment is their department (any other is unknown to them).
+	 */
+	async act(ticketId: string, action: HotlineAction, fields: Record<string, string>, actor: Actor | DepartmentActor, nonce?: string): Promise<{ seq: number | null; ticket: TicketSummary }> {
+		const dept = 'departmentCode' in actor ? actor : null;
 		const { summary } = await this.deps.tickets.fromLog(ticketId);
 		if (summary.createdAt == null || !this.deps.tickets.inScope(summary, actor.reach)) fail('ticketId', 'unknownTicket', { value: ticketId });
+		if (dept && (!isDepartmentAction(action) || !handlesTicket(dept, summary))) fail('ticketId', 'unknownTicket', { value: ticketId });
+		if (!dept && isDepartmentAction(action) && action !== 'reply') fail('ticketId', 'departmentOnly');
 		check(actionProblem(summary, action));
 		const now = this.now();
+		const at = new Date(now).toISOString();
+		const tz = this.deps.org().timezoneOf(summary.detail.centerCode ?? null);
 		let type: string;
 		let data: Record<string, unknown>;
 		switch (action) {
@@ -157,8 +174,10 @@ export class HotlineDesk {
 				const reached = fields.reached === '1' ? true : fields.reached === '0' ? false : fail('reached', 'chooseOne');
 				const sat = fields.satisfaction ?? '';
 				if (reached && !(SATISFACTIONS as readonly string[]).includes(sat)) fail('satisfaction', 'chooseOne');
+				// 是否解决: asked by the form; a callback recorded without the answer leaves it out of 解决率.
+				const solved = fields.solved === '1' ? true : fields.solved === '0' ? false : undefined;
 				type = 'hotline.callback_recorded';
-				data = { reached, ...(reached ? { satisfaction: sat } : {}) };
+				data = { reached, ...(reached ? { satisfaction: sat, ...(solved === undefined ? {} : { solved }) } : {}) };
 				break;
 			}
 			case 'supervise': {
@@ -169,13 +188,64 @@ export class HotlineDesk {
 				data = { note: fields.note.trim(), level };
 				break;
 			}
+			case 'acknowledge':
+				type = 'hotline.ticket_acknowledged';
+				data = { departmentCode: summary.departmentCode };
+				break;
+			case 'return':
+				check(textProblem('reason', fields.reason ?? '', 1000));
+				type = 'hotline.ticket_returned';
+				data = { departmentCode: summary.departmentCode, reason: fields.reason.trim() };
+				break;
+			case 'requestExtension': {
+				check(textProblem('reason', fields.reason ?? '', 1000));
+				const days = Number(fields.days ?? '');
+				if (!Number.isInteger(days) || days < 1 || days > MAX_LIMIT_DAYS) fail('days', 'badDays', { max: MAX_LIMIT_DAYS });
+				// N more working days from the current due time (or from now when none).
+				const from = Math.max(summary.dueAt ?? now, now);
+				type = 'hotline.extension_requested';
+				data = { departmentCode: summary.departmentCode, requestedDueAt: new Date(this.deps.calendar().addWorkingDays(from, days, tz)).toISOString(), reason: fields.reason.trim() };
+				break;
+			}
+			case 'reviewReturn': {
+				// Approved: re-dispatch at once to the department named (a new assignment); refused: back to the department.
+				const approved = fields.approved === '1' ? true : fields.approved === '0' ? false : fail('approved', 'chooseOne');
+				const note = (fields.note ?? '').trim();
+				if (note.length > 1000) fail('note', 'tooLong', { max: 1000 });
+				if (!approved && !note) fail('note', 'required');
+				const decided = { id: this.ids(nonce)('return-decided'), type: 'hotline.return_decided', occurredAt: at, source: 'hotline-console', data: { ticketId, approved, ...(note ? { note } : {}) } };
+				const raws: unknown[] = [decided];
+				if (approved) {
+					if (fields.departmentCode === summary.departmentCode) fail('departmentCode', 'sameDepartment');
+					const assign = await this.assignment(fields.departmentCode ?? '', fields.days, summary.category, actor, now);
+					raws.push({ id: this.ids(nonce)('assigned'), type: 'hotline.ticket_assigned', occurredAt: at, source: 'hotline-console', data: { ticketId, ...assign } });
+				}
+				return { seq: await this.send(actor, raws, ticketId), ticket: summary };
+			}
+			case 'decideExtension': {
+				const approved = fields.approved === '1' ? true : fields.approved === '0' ? false : fail('approved', 'chooseOne');
+				const note = (fields.note ?? '').trim();
+				if (note.length > 1000) fail('note', 'tooLong', { max: 1000 });
+				type = 'hotline.extension_decided';
+				data = { approved, ...(approved ? { dueAt: new Date(summary.detail.extensionPending!.requestedDueAt).toISOString() } : {}), ...(note ? { note } : {}) };
+				break;
+			}
+			case 'merge': {
+				const into = (fields.intoTicketId ?? '').trim();
+				if (!into) fail('intoTicketId', 'required');
+				const target = (await this.deps.tickets.fromLog(into)).summary;
+				check(mergeProblem(summary, target.createdAt != null && this.deps.tickets.inScope(target, actor.reach) ? target : null));
+				type = 'hotline.ticket_merged';
+				data = { intoTicketId: into };
+				break;
+			}
 		}
-		const seq = await this.send(actor, [{ id: this.ids(nonce)(action), type, occurredAt: new Date(now).toISOString(), source: 'hotline-console', data: { ticketId, ...data } }], ticketId);
+		const seq = await this.send(actor, [{ id: this.ids(nonce)(action), type, occurredAt: at, source: dept ? 'department-console' : 'hotline-console', data: { ticketId, ...data } }], ticketId, dept ? DEPARTMENT_HOTLINE_TYPES : CONSOLE_HOTLINE_TYPES);
 		return { seq, ticket: summary };
 	}
 
-	/** Department and due time of a dispatch: `days` working days (default: the category's limit). */
-	private async assignment(departmentCode: string, daysRaw: string | undefined, category: string | null, actor: Actor, now: number): Promise<{ departmentCode: string; dueAt: string; days: number }> {
+	/** Department, due time and 签收 limit of a dispatch: `days` working days (default: the category's limit), the settings' working hours to take it. */
+	private async assignment(departmentCode: string, daysRaw: string | undefined, category: string | null, actor: Actor, now: number): Promise<{ departmentCode: string; dueAt: string; acknowledgeBy: string; days: number }> {
 		if (!departmentCode) fail('departmentCode', 'required');
 		const dept = this.deps.org().departments.get(departmentCode);
 		if (!dept || (dept.centerCode && !actor.reach.has('department', departmentCode))) fail('departmentCode', 'unknownDepartment', { value: departmentCode });
@@ -187,7 +257,8 @@ export class HotlineDesk {
 		const { settings } = await loadHotlineSettings(this.deps.db);
 		const tz = this.deps.org().timezoneOf(dept!.centerCode ?? null);
 		const due = dueAtFor(now, category, settings, this.deps.calendar(), tz, days);
-		return { departmentCode, dueAt: new Date(due.dueAt).toISOString(), days: due.days };
+		const ackBy = acknowledgeByFor(now, settings, this.deps.calendar(), tz);
+		return { departmentCode, dueAt: new Date(due.dueAt).toISOString(), acknowledgeBy: new Date(ackBy).toISOString(), days: due.days };
 	}
 
 	/** Event ids from the form's nonce: submitting the same form twice stores it once. */
@@ -207,8 +278,8 @@ export class HotlineDesk {
 		}
 	}
 
-	private async send(actor: Actor, raws: unknown[], ticketId: string): Promise<number | null> {
-		const res = await this.deps.ingest.ingest(`user:${actor.username}`, raws, CONSOLE_HOTLINE_TYPES, { quarantine: false });
+	private async send(actor: Actor, raws: unknown[], ticketId: string, types: string[] = CONSOLE_HOTLINE_TYPES): Promise<number | null> {
+		const res = await this.deps.ingest.ingest(`user:${actor.username}`, raws, types, { quarantine: false });
 		const bad = res.results.find((r) => r.status === 'rejected');
 		if (bad) {
 			const m = /^data\.(\w+):/.exec(bad.error ?? '');

@@ -9,6 +9,8 @@ import type { Executor } from '../db/client';
 import { settings } from '../db/schema';
 
 export const HOTLINE_KEY = 'hotline';
+/** NOTIFY channel of a change (PostgreSQL): every instance reloads the weights its live figures use. */
+export const HOTLINE_CHANNEL = 'hallwatch_hotline';
 
 export async function loadHotlineSettings(db: Executor): Promise<{ settings: HotlineSettings; errors: string[] }> {
 	const [row] = await db.select().from(settings).where(eq(settings.key, HOTLINE_KEY));

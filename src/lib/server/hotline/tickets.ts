@@ -13,7 +13,8 @@
  */
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { applyTicketEvent, summarize, type TicketDetail, type TicketSummary, type HotlineStatus, type Satisfaction } from '../../domain/hotline';
-import { dateBounds, emptyCounts, hotlineFigures, monthRange, rankDepartments, type Cursor, type DepartmentFigures, type HotlineCounts, type HotlineFigures, type TicketFilter } from '../../domain/hotline-figures';
+import type { ThreeRateWeights } from '../../domain/metrics';
+import { dateBounds, emptyCounts, hotlineFigures, monthRange, rankByComposite, rankDepartments, yearToDate, type Cursor, type DepartmentFigures, type HotlineCounts, type HotlineFigures, type TicketFilter } from '../../domain/hotline-figures';
 import type { OrgIndex } from '../../domain/org';
 import type { PlacedEvent } from '../../domain/projection';
 import type { Reach } from '../auth/reach';
@@ -88,6 +89,8 @@ const ticketIdOf = (e: PlacedEvent): string | null => {
 /** Only the timeline index's own predicate lets the planner use it: keep it a literal. */
 const HOTLINE_TYPES = sql.raw(`${events.type.name} like 'hotline.%'`);
 const TICKET_ID = sql`(${events.data}->>'ticketId')`;
+/** Not merged into another ticket (重复件 count once, as the ticket they joined). */
+const NOT_MERGED = sql`(${hotlineTickets.detail}->>'mergedInto') is null`;
 
 export interface TimelineEntry {
 	seq: number;
@@ -111,8 +114,15 @@ export interface MonthFigures {
 	to: string;
 	overall: HotlineFigures;
 	departments: DepartmentFigures[];
+	/** The same departments by the three-rate composite. */
+	byComposite: Array<DepartmentFigures & { compositeRank: number | null }>;
+	/** January 1 to the month's end (1–N月累计). */
+	year: HotlineFigures & { from: string; to: string };
 	/** Open and past due now (not only this month's). */
 	overdueOpen: number;
+	/** Open tickets waiting for the center: returns to review, extensions to decide. */
+	returnsPending: number;
+	extensionsPending: number;
 }
 
 interface Deps {
@@ -344,6 +354,26 @@ export class HotlineTickets {
 		return or(own, regional);
 	}
 
+	/**
+	 * A department's queue (承办单位): its open tickets (latest assignment theirs, not merged) in
+	 * the reach, soonest due first, and how many of them are past due now.
+	 */
+	async departmentQueue(departmentCode: string, opts: { reach: Reach; now: number; limit?: number }): Promise<{ rows: TicketSummary[]; overdue: number }> {
+		const t = hotlineTickets;
+		const where = and(this.scopeCondition(opts.reach), eq(t.departmentCode, departmentCode), ne(t.status, 'closed'), sql`(${t.detail}->>'mergedInto') is null`);
+		const rows = await this.deps.db
+			.select()
+			.from(t)
+			.where(where)
+			.orderBy(sql`${t.dueAt} asc nulls last`, asc(t.ticketId))
+			.limit(opts.limit ?? 200);
+		const [od] = await this.deps.db
+			.select({ n: sql<string>`count(*)` })
+			.from(t)
+			.where(and(where, lt(t.dueAt, new Date(opts.now))));
+		return { rows: rows.map(rowToSummary), overdue: Number(od?.n ?? 0) };
+	}
+
 	/** One page of the list, newest first, after `cursor` (keyset: created_at, ticket_id). */
 	async list(filter: TicketFilter, opts: { reach: Reach; tz: string; now: number; cursor?: Cursor | null; limit?: number; searchPhones?: boolean }): Promise<TicketPage> {
 		const t = hotlineTickets;
@@ -355,7 +385,7 @@ export class HotlineTickets {
 		if (filter.category) where.push(eq(t.category, filter.category));
 		if (filter.overdue) where.push(ne(t.status, 'closed'), lt(t.dueAt, new Date(opts.now)));
 		const { start, end } = dateBounds(filter, opts.tz);
-		const on = filter.on === 'closed' ? t.closedAt : t.createdAt;
+		const on = filter.on === 'closed' ? t.closedAt : filter.on === 'assigned' ? t.assignedAt : t.createdAt;
 		if (start != null) where.push(gte(on, new Date(start)));
 		if (end != null) where.push(lt(on, new Date(end)));
 		if (filter.onTime === true) where.push(eq(t.status, 'closed'), or(isNull(t.dueAt), lte(t.closedAt, t.dueAt)));
@@ -367,6 +397,13 @@ export class HotlineTickets {
 		if (filter.satisfaction === 'good') where.push(inArray(t.satisfaction, ['satisfied', 'basic']));
 		else if (filter.satisfaction) where.push(eq(t.satisfaction, filter.satisfaction));
 		if (filter.supervised) where.push(isNotNull(t.supervisedLevel));
+		where.push(filter.merged ? sql`not ${NOT_MERGED}` : NOT_MERGED);
+		if (filter.ackOnTime != null) where.push(sql`(${t.detail}->>'ackOnTime') = ${filter.ackOnTime ? 'true' : 'false'}`);
+		if (filter.returned) where.push(sql`coalesce((${t.detail}->>'returns')::int, 0) > 0`);
+		if (filter.extended) where.push(sql`coalesce((${t.detail}->>'extensions')::int, 0) > 0`);
+		if (filter.solved != null) where.push(sql`(${t.detail}->>'solved') = ${filter.solved ? 'true' : 'false'}`);
+		if (filter.pending === 'return') where.push(sql`${t.detail} ? 'returnPending'`);
+		if (filter.pending === 'extension') where.push(sql`${t.detail} ? 'extensionPending'`);
 		if (filter.q) {
 			const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 			const digits = filter.q.replace(/\D/g, '');
@@ -387,51 +424,101 @@ export class HotlineTickets {
 		return { rows: page, next: rows.length > limit && last ? { createdAt: last.createdAt!, ticketId: last.ticketId } : null };
 	}
 
-	/** This month's figures, overall and per department (ranked), for a scope. */
-	async figures(month: string, opts: { reach: Reach; tz: string; now: number }): Promise<MonthFigures> {
-		const t = hotlineTickets;
+	/**
+	 * This month's figures, overall and per department (ranked), and the year to date (1–N月累计),
+	 * for a scope. Merged tickets (重复件) count in 重复来电率 only.
+	 */
+	async figures(month: string, opts: { reach: Reach; tz: string; now: number; weights?: ThreeRateWeights }): Promise<MonthFigures> {
 		const m = monthRange(month, opts.tz);
-		// ISO strings, not Dates: raw SQL parameters skip the column's mapping (postgres-js would send Date#toString).
-		const s = new Date(m.start).toISOString();
-		const e = new Date(m.end).toISOString();
-		const created = sql`${t.createdAt} >= ${s} and ${t.createdAt} < ${e}`;
-		const closed = sql`${t.status} = 'closed' and ${t.closedAt} >= ${s} and ${t.closedAt} < ${e}`;
-		const n = (cond: SQL) => sql<string>`count(*) filter (where ${cond})`;
-		const rows = await this.deps.db
+		const org = this.deps.org();
+		const rows = await this.countRows(m.start, m.end, opts.reach, true);
+		const total = rows.find((r) => r.grouped);
+		const departments = rankDepartments(
+			rows.filter((r) => !r.grouped && r.department).map((r) => ({ departmentCode: r.department!, name: org.departments.get(r.department!)?.name ?? r.department!, ...hotlineFigures(r.counts, opts.weights) }))
+		);
+		const y = yearToDate(month, opts.tz);
+		const [yearRow] = await this.countRows(y.start, y.end, opts.reach, false);
+		const t = hotlineTickets;
+		const [od] = await this.deps.db
 			.select({
-				department: t.departmentCode,
-				grouped: sql<number>`grouping(${t.departmentCode})`,
+				n: sql<string>`count(*) filter (where ${t.dueAt} < ${new Date(opts.now).toISOString()})`,
+				returns: sql<string>`count(*) filter (where ${t.detail} ? 'returnPending')`,
+				extensions: sql<string>`count(*) filter (where ${t.detail} ? 'extensionPending')`
+			})
+			.from(t)
+			.where(and(this.scopeCondition(opts.reach), ne(t.status, 'closed'), NOT_MERGED));
+		return {
+			month,
+			from: m.from,
+			to: m.to,
+			overall: hotlineFigures(total?.counts ?? emptyCounts(), opts.weights),
+			departments,
+			byComposite: rankByComposite(departments),
+			year: { from: y.from, to: y.to, ...hotlineFigures(yearRow?.counts ?? emptyCounts(), opts.weights) },
+			overdueOpen: Number(od?.n ?? 0),
+			returnsPending: Number(od?.returns ?? 0),
+			extensionsPending: Number(od?.extensions ?? 0)
+		};
+	}
+
+	/** Ticket counts of [start, end): overall and (with `byDepartment`) per department now dispatched to. */
+	private async countRows(start: number, end: number, reach: Reach, byDepartment: boolean): Promise<Array<{ department: string | null; grouped: boolean; counts: HotlineCounts }>> {
+		const t = hotlineTickets;
+		// ISO strings, not Dates: raw SQL parameters skip the column's mapping (postgres-js would send Date#toString).
+		const s = new Date(start).toISOString();
+		const e = new Date(end).toISOString();
+		const within = (c: typeof t.createdAt | typeof t.closedAt) => sql`(${c} >= ${s} and ${c} < ${e})`;
+		const live = sql`(${t.detail}->>'mergedInto') is null`;
+		const created = sql`${within(t.createdAt)} and ${live}`;
+		const closed = sql`${t.status} = 'closed' and ${within(t.closedAt)} and ${live}`;
+		const assigned = sql`${within(t.assignedAt)} and ${live}`;
+		const n = (cond: SQL) => sql<string>`count(*) filter (where ${cond})`;
+		const q = this.deps.db
+			.select({
+				department: byDepartment ? t.departmentCode : sql<string | null>`null`,
+				grouped: byDepartment ? sql<number>`grouping(${t.departmentCode})` : sql<number>`1`,
 				received: n(created),
 				closed: n(closed),
 				closedOnTime: n(sql`${closed} and (${t.dueAt} is null or ${t.closedAt} <= ${t.dueAt})`),
 				callbacks: n(sql`${closed} and ${t.callbackReached} is not null`),
 				reached: n(sql`${closed} and ${t.callbackReached}`),
 				satisfied: n(sql`${closed} and ${t.callbackReached} and ${t.satisfaction} in ('satisfied', 'basic')`),
-				unsatisfied: n(sql`${closed} and ${t.callbackReached} and ${t.satisfaction} = 'unsatisfied'`)
+				unsatisfied: n(sql`${closed} and ${t.callbackReached} and ${t.satisfaction} = 'unsatisfied'`),
+				cohortClosed: n(sql`${created} and ${t.status} = 'closed'`),
+				assigned: n(assigned),
+				ackJudged: n(sql`${assigned} and ${t.detail} ? 'ackOnTime'`),
+				ackOnTime: n(sql`${assigned} and (${t.detail}->>'ackOnTime') = 'true'`),
+				returned: n(sql`${assigned} and coalesce((${t.detail}->>'returns')::int, 0) > 0`),
+				extended: n(sql`${assigned} and coalesce((${t.detail}->>'extensions')::int, 0) > 0`),
+				solvedAsked: n(sql`${closed} and ${t.callbackReached} and ${t.detail} ? 'solved'`),
+				solved: n(sql`${closed} and ${t.callbackReached} and (${t.detail}->>'solved') = 'true'`),
+				merged: n(sql`${within(t.createdAt)} and not ${live}`)
 			})
 			.from(t)
-			.where(and(this.scopeCondition(opts.reach), or(sql`(${created})`, sql`(${t.closedAt} >= ${s} and ${t.closedAt} < ${e})`)))
-			.groupBy(sql`grouping sets ((), (${t.departmentCode}))`);
-		const counts = (r: (typeof rows)[number]): HotlineCounts => ({
-			received: Number(r.received),
-			closed: Number(r.closed),
-			closedOnTime: Number(r.closedOnTime),
-			callbacks: Number(r.callbacks),
-			reached: Number(r.reached),
-			satisfied: Number(r.satisfied),
-			unsatisfied: Number(r.unsatisfied)
-		});
-		const total = rows.find((r) => Number(r.grouped) === 1);
-		const org = this.deps.org();
-		const departments = rankDepartments(
-			rows
-				.filter((r) => Number(r.grouped) === 0 && r.department)
-				.map((r) => ({ departmentCode: r.department!, name: org.departments.get(r.department!)?.name ?? r.department!, ...hotlineFigures(counts(r)) }))
-		);
-		const [od] = await this.deps.db
-			.select({ n: sql<string>`count(*)` })
-			.from(t)
-			.where(and(this.scopeCondition(opts.reach), ne(t.status, 'closed'), lt(t.dueAt, new Date(opts.now))));
-		return { month, from: m.from, to: m.to, overall: hotlineFigures(total ? counts(total) : emptyCounts()), departments, overdueOpen: Number(od?.n ?? 0) };
+			.where(and(this.scopeCondition(reach), or(within(t.createdAt), within(t.closedAt), within(t.assignedAt))));
+		const rows = byDepartment ? await q.groupBy(sql`grouping sets ((), (${t.departmentCode}))`) : await q;
+		const num = (v: unknown) => Number(v ?? 0);
+		return rows.map((r) => ({
+			department: byDepartment ? r.department : null,
+			grouped: Number(r.grouped) === 1,
+			counts: {
+				received: num(r.received),
+				closed: num(r.closed),
+				closedOnTime: num(r.closedOnTime),
+				callbacks: num(r.callbacks),
+				reached: num(r.reached),
+				satisfied: num(r.satisfied),
+				unsatisfied: num(r.unsatisfied),
+				cohortClosed: num(r.cohortClosed),
+				assigned: num(r.assigned),
+				ackJudged: num(r.ackJudged),
+				ackOnTime: num(r.ackOnTime),
+				returned: num(r.returned),
+				extended: num(r.extended),
+				solvedAsked: num(r.solvedAsked),
+				solved: num(r.solved),
+				merged: num(r.merged)
+			}
+		}));
 	}
 }

@@ -63,6 +63,17 @@ export interface TicketView {
 	supervisionNote: string | null;
 	callbacks: number;
 	createdBy: string | null;
+	/** The latest callback's 是否解决 (null: not asked or not reached). */
+	solved: boolean | null;
+	/** 签收 of the latest assignment: its limit, when taken, in time or not (null: not judged yet). */
+	ackBy: string | null;
+	acknowledgedAt: string | null;
+	ackOnTime: boolean | null;
+	returns: number;
+	returnPending: { departmentName: string; reason: string; at: string } | null;
+	extensionPending: { requestedDueAt: string; reason: string; at: string } | null;
+	extensions: number;
+	mergedInto: string | null;
 }
 
 export function ticketView(s: TicketSummary, org: OrgIndex, viewer: Pick<HotlineViewer, 'seesPhones'>, now: number): TicketView {
@@ -91,7 +102,16 @@ export function ticketView(s: TicketSummary, org: OrgIndex, viewer: Pick<Hotline
 		reopenReason: s.detail.reopenReason ?? null,
 		supervisionNote: s.detail.supervisionNote ?? null,
 		callbacks: s.detail.callbacks ?? 0,
-		createdBy: s.detail.createdBy ?? null
+		createdBy: s.detail.createdBy ?? null,
+		solved: s.detail.solved ?? null,
+		ackBy: iso(s.detail.ackBy ?? null),
+		acknowledgedAt: iso(s.detail.acknowledgedAt ?? null),
+		ackOnTime: s.detail.ackOnTime ?? null,
+		returns: s.detail.returns ?? 0,
+		returnPending: s.detail.returnPending ? { departmentName: org.departments.get(s.detail.returnPending.departmentCode)?.name ?? s.detail.returnPending.departmentCode, reason: s.detail.returnPending.reason, at: iso(s.detail.returnPending.at)! } : null,
+		extensionPending: s.detail.extensionPending ? { requestedDueAt: iso(s.detail.extensionPending.requestedDueAt)!, reason: s.detail.extensionPending.reason, at: iso(s.detail.extensionPending.at)! } : null,
+		extensions: s.detail.extensions ?? 0,
+		mergedInto: s.detail.mergedInto ?? null
 	};
 }
 

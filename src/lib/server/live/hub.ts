@@ -10,7 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { OrgIndex } from '../../domain/org';
-import type { ScoringRules } from '../../domain/metrics';
+import type { ScoringRules, ThreeRateWeights } from '../../domain/metrics';
 import type { PlacedEvent } from '../../domain/projection';
 import { LiveFigures, NO_CENTER_DEPARTMENTS } from '../../domain/figures';
 import type { LiveState } from '../../domain/projection';
@@ -128,6 +128,8 @@ export interface HubOptions {
 	org: () => OrgIndex;
 	/** Department scoring rules in force (default: spec §3's). */
 	scoring?: () => ScoringRules;
+	/** Weights of the hotline's three-rate composite in force (default 30/35/35). */
+	weights?: () => ThreeRateWeights;
 	flushMs: number;
 	heartbeatMs: number;
 	/** Recent events kept for `since=` resumes. */
@@ -160,7 +162,7 @@ export class Hub {
 		this.ringSize = opts.ringSize ?? 20_000;
 		this.maxBuffered = opts.maxBuffered ?? 1 << 20;
 		this.now = opts.now ?? Date.now;
-		this.figures = new LiveFigures({ state: opts.state, org: opts.org, scoring: opts.scoring });
+		this.figures = new LiveFigures({ state: opts.state, org: opts.org, scoring: opts.scoring, weights: opts.weights });
 		this.flushTimer = setInterval(() => this.flush(), opts.flushMs);
 		this.heartbeatTimer = setInterval(() => this.heartbeat(), opts.heartbeatMs);
 	}

@@ -8,7 +8,7 @@ import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ScoringRules } from '../../domain/metrics';
+import type { ScoringRules, ThreeRateWeights } from '../../domain/metrics';
 import type { OrgIndex } from '../../domain/org';
 import type { Credentials } from '../auth/credentials';
 import type { SessionStore } from '../auth/session';
@@ -35,6 +35,8 @@ export interface LiveDeps {
 	credentials: Credentials;
 	org: () => OrgIndex;
 	scoring: () => ScoringRules;
+	/** The hotline's three-rate weights in force (settings `hotline`). */
+	weights?: () => ThreeRateWeights;
 }
 
 export interface Live {
@@ -50,7 +52,7 @@ export interface Live {
 export async function startLive(d: LiveDeps): Promise<Live> {
 	const { handle, config, projector, org } = d;
 	const db = handle.db;
-	const hub = new Hub({ state: () => projector.state, org, scoring: d.scoring, flushMs: config.streamFlushMs, heartbeatMs: config.heartbeatMs });
+	const hub = new Hub({ state: () => projector.state, org, scoring: d.scoring, weights: d.weights, flushMs: config.streamFlushMs, heartbeatMs: config.heartbeatMs });
 	projector.onApplied((events) => hub.onApplied(events));
 	// Resumes (`since=`) across a restart: the ring starts with the log's recent events, not empty.
 	hub.onApplied((await readAfter(db, Math.max(0, projector.seq - RING_PRELOAD), RING_PRELOAD)).filter((e) => e.seq <= projector.seq));

@@ -12,7 +12,8 @@ import type { LiveState } from '../../domain/projection';
 import { scopeLabel, type Scope } from '../../domain/snapshot';
 import type { Database, Executor } from '../db/client';
 import { bulletinDrafts, bulletins } from '../db/schema';
-import { monthCounters } from './months';
+import { monthCounters, yearCounters } from './months';
+import { loadHotlineSettings } from '../hotline/settings';
 
 export interface FiguresDeps {
 	db: Database;
@@ -27,7 +28,10 @@ export async function currentFigures(deps: FiguresDeps, month: string, scope: Sc
 	const now = deps.now ?? Date.now();
 	const tz = deps.org.timezoneOf(scope.kind === 'center' ? scope.code : null);
 	const { counters, source } = await monthCounters(deps.db, deps.state, month, now, tz);
+	const { settings } = await loadHotlineSettings(deps.db);
 	return buildBulletinFigures({
+		yearCounters: await yearCounters(deps.db, deps.state, month, now, tz),
+		weights: settings.weights,
 		month,
 		scope,
 		org: deps.org,

@@ -26,3 +26,21 @@ export async function monthCounters(db: Database, state: LiveState, month: strin
 	}
 	return { counters: (kind: ScopeKind, code: string) => map.get(bucketKey(kind, code, month)), source: 'rollups' };
 }
+
+/** January to `month` added up per scope (1–N月累计), each month read as `monthCounters` reads it. */
+export async function yearCounters(db: Database, state: LiveState, month: string, now: number, tz: string): Promise<MonthCounters> {
+	const months: MonthCounters[] = [];
+	for (let m = 1, last = Number(month.slice(5)); m <= last; m++) months.push((await monthCounters(db, state, `${month.slice(0, 4)}-${String(m).padStart(2, '0')}`, now, tz)).counters);
+	const cache = new Map<string, Partial<Counters>>();
+	return (kind: ScopeKind, code: string) => {
+		const key = `${kind}|${code}`;
+		let c = cache.get(key);
+		if (!c) {
+			c = {};
+			for (const f of months)
+				for (const [k, v] of Object.entries(f(kind, code) ?? {})) c[k as keyof Counters] = (c[k as keyof Counters] ?? 0) + (v ?? 0);
+			cache.set(key, c);
+		}
+		return c;
+	};
+}

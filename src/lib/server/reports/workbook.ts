@@ -75,8 +75,23 @@ const L = {
 			satisfactionRate: '满意率（%）',
 			supervised: '督办',
 			overdue: '超期',
-			reopened: '退回重办'
-		}
+			reopened: '退回重办',
+			cohortClosureRate: '受理件办结率（%）',
+			acknowledgedOnTimeRate: '响应率（签收及时率，%）',
+			resolvedRate: '解决率（%）',
+			compositeRate: '三率综合（%）',
+			returned: '退单',
+			returnRate: '退单率（%）',
+			extended: '延期',
+			extensionRate: '延期率（%）',
+			merged: '重复件',
+			repeatRate: '重复来电率（%）',
+			callsOffered: '来电',
+			callAnswerRate: '接通率（%）',
+			answeredIn15sRate: '15秒接通率（%）'
+		},
+		yearTotals: { received: '1—本月累计受理', closed: '1—本月累计办结', closureRate: '累计办结率（%）', cohortClosureRate: '累计受理件办结率（%）' },
+		threeRates: ['响应率（%）', '解决率（%）', '满意率（%）', '三率综合（%）', '三率排名']
 	},
 	en: {
 		cover: 'Bulletin',
@@ -142,8 +157,23 @@ const L = {
 			satisfactionRate: 'Satisfaction (%)',
 			supervised: 'Supervised',
 			overdue: 'Overdue',
-			reopened: 'Reopened'
-		}
+			reopened: 'Reopened',
+			cohortClosureRate: 'Closed of received (%)',
+			acknowledgedOnTimeRate: 'Response: taken in time (%)',
+			resolvedRate: 'Solved (%)',
+			compositeRate: 'Three-rate composite (%)',
+			returned: 'Returned',
+			returnRate: 'Return rate (%)',
+			extended: 'Extended',
+			extensionRate: 'Extension rate (%)',
+			merged: 'Repeats',
+			repeatRate: 'Repeat-call rate (%)',
+			callsOffered: 'Calls',
+			callAnswerRate: 'Answered (%)',
+			answeredIn15sRate: 'Answered within 15 s (%)'
+		},
+		yearTotals: { received: 'Received, year to date', closed: 'Closed, year to date', closureRate: 'Closure rate YTD (%)', cohortClosureRate: 'Closed of received YTD (%)' },
+		threeRates: ['Response (%)', 'Solved (%)', 'Satisfaction (%)', 'Composite (%)', 'Rank']
 	}
 } as const;
 
@@ -243,8 +273,21 @@ export async function bulletinWorkbook(f: BulletinFigures, texts: BulletinTexts,
 		[16, 8, 22, 8, 8, 40]
 	);
 	table(wb, l.cardReasons, [l.reason2, l.yellow, l.red], f.cards.byReason.map((r) => [reasonLabel(r.reason, lang), r.yellow, r.red]), [16]);
-	table(wb, l.hotline, [l.item, l.value], Object.entries(l.hotlineTotals).map(([k, label]) => [label, f.hotline[k as keyof typeof l.hotlineTotals]]), [22, 14]);
-	table(wb, l.hotlineDepts, [l.dept, l.assigned, l.closed, l.closureRate, l.overdue], f.hotline.byDepartment.map((d) => [d.name, d.assigned, d.closed, d.closureRate, d.overdue]), [22]);
+	// Bulletins published before v1.1 lack the assessment's figures: those rows are left out.
+	const hl = f.hotline as unknown as Record<string, unknown>;
+	const totals: Array<[string, unknown]> = Object.entries(l.hotlineTotals)
+		.filter(([k]) => hl[k] !== undefined)
+		.map(([k, label]) => [label, hl[k]]);
+	if (f.hotline.year) for (const [k, label] of Object.entries(l.yearTotals)) totals.push([label, f.hotline.year[k as keyof typeof l.yearTotals]]);
+	table(wb, l.hotline, [l.item, l.value], totals as Array<Array<string | number | null>>, [28, 14]);
+	const three = f.hotline.byDepartment.some((d) => d.responseRate !== undefined);
+	table(
+		wb,
+		l.hotlineDepts,
+		[l.dept, l.assigned, l.closed, l.closureRate, l.overdue, ...(three ? l.threeRates : [])],
+		f.hotline.byDepartment.map((d) => [d.name, d.assigned, d.closed, d.closureRate, d.overdue, ...(three ? [d.responseRate ?? null, d.resolvedRate ?? null, d.satisfactionRate ?? null, d.composite ?? null, d.compositeRank ?? null] : [])]),
+		[22]
+	);
 	for (const r of f.indicators) {
 		const ws = table(
 			wb,

@@ -268,7 +268,7 @@ describe('DaySimulator: cases and the hotline', () => {
 		expect(created.size).toBeGreaterThan(300);
 		const last = new Map<string, { type: string; at: number }>();
 		for (const e of run) {
-			if (!e.type.startsWith('hotline.') || e.type === 'hotline.ticket_created') continue;
+			if (!e.type.startsWith('hotline.') || e.type === 'hotline.ticket_created' || e.type.startsWith('hotline.call_')) continue;
 			const id = (e.data as { ticketId: string }).ticketId;
 			expect(created.get(id), id).toBeLessThan(at(e));
 			if (e.type === 'hotline.ticket_closed') expect(last.get(id)?.type).toBe('hotline.ticket_replied');
@@ -282,6 +282,45 @@ describe('DaySimulator: cases and the hotline', () => {
 		expect(callbacks.filter((e) => e.data.satisfaction !== 'unsatisfied').length / callbacks.length).toBeGreaterThan(0.9);
 		const cats = new Set(ofType(run, 'hotline.ticket_created').map((e) => e.data.category));
 		for (const c of ['城市管理', '交通出行', '住房保障', '劳动社保', '市场监管', '医疗卫生']) expect(cats).toContain(c);
+	});
+
+	it('the department side, repeats and calls in realistic shares', () => {
+		const created = ofType(run, 'hotline.ticket_created').length;
+		const assigned = ofType(run, 'hotline.ticket_assigned');
+		const share = (type: Parameters<typeof ofType>[1], of: number) => ofType(run, type).length / of;
+		// Nearly every dispatch carries a 签收 limit and is taken; 退单 ~3 %, 延期 ~2 % of tickets, 重复件 ~4 %.
+		expect(assigned.filter((e) => e.data.acknowledgeBy).length / assigned.length).toBeGreaterThan(0.95);
+		expect(share('hotline.ticket_acknowledged', assigned.length)).toBeGreaterThan(0.9);
+		const acks = ofType(run, 'hotline.ticket_acknowledged');
+		const limit = new Map(assigned.map((e) => [e.data.ticketId, Date.parse(e.data.acknowledgeBy ?? e.occurredAt)]));
+		const inTime = acks.filter((e) => at(e) <= limit.get(e.data.ticketId)!).length / acks.length;
+		expect(inTime).toBeGreaterThan(0.85);
+		expect(inTime).toBeLessThan(1);
+		expect(share('hotline.ticket_returned', created)).toBeGreaterThan(0.01);
+		expect(share('hotline.ticket_returned', created)).toBeLessThan(0.07);
+		// Every request is decided (but for one still waiting at the end of the run).
+		const decided = (a: Parameters<typeof ofType>[1], b: Parameters<typeof ofType>[1]) => ofType(run, b).length - ofType(run, a).length;
+		expect(decided('hotline.return_decided', 'hotline.ticket_returned')).toBeGreaterThanOrEqual(0);
+		expect(decided('hotline.return_decided', 'hotline.ticket_returned')).toBeLessThanOrEqual(2);
+		expect(share('hotline.extension_requested', created)).toBeGreaterThan(0.005);
+		expect(decided('hotline.extension_decided', 'hotline.extension_requested')).toBeGreaterThanOrEqual(0);
+		expect(decided('hotline.extension_decided', 'hotline.extension_requested')).toBeLessThanOrEqual(2);
+		expect(share('hotline.ticket_merged', created)).toBeGreaterThan(0.02);
+		expect(share('hotline.ticket_merged', created)).toBeLessThan(0.07);
+		const reached = ofType(run, 'hotline.callback_recorded').filter((e) => e.data.reached);
+		expect(reached.filter((e) => typeof e.data.solved === 'boolean').length / reached.length).toBeGreaterThan(0.9);
+		expect(reached.filter((e) => e.data.solved).length / reached.length).toBeGreaterThan(0.85);
+		expect(reached.filter((e) => e.data.solved === false).length).toBeGreaterThan(0);
+		// Calls: ~1.6 per ticket, each answered or abandoned once; 接通率 ~93 %, most answered within 15 s.
+		const offered = ofType(run, 'hotline.call_offered');
+		const answered = ofType(run, 'hotline.call_answered');
+		expect(offered.length / created).toBeGreaterThan(1.3);
+		expect(answered.length + ofType(run, 'hotline.call_abandoned').length).toBe(offered.length);
+		expect(answered.length / offered.length).toBeGreaterThan(0.88);
+		expect(answered.filter((e) => e.data.waitSec <= 15).length / answered.length).toBeGreaterThan(0.8);
+		// A merged ticket has no course of its own.
+		const merged = new Set(ofType(run, 'hotline.ticket_merged').map((e) => e.data.ticketId));
+		expect(ofType(run, 'hotline.ticket_assigned').some((e) => merged.has(e.data.ticketId))).toBe(false);
 	});
 
 	it('keeps the hotline moving at night while the hall is closed', () => {

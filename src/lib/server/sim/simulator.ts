@@ -21,6 +21,7 @@
 import { INDICATORS, isSystemType, type DataOf, type EventType, type HallEvent } from '../../domain/catalog';
 import type { Department, OrgData, Region, Staff, Window } from '../../domain/org';
 import { dayKey, DEFAULT_TZ, previousMonth } from '../../domain/time';
+import { WorkingCalendar } from '../../domain/calendar';
 
 // ── options and defaults ───────────────────────────────────────────────────────
 
@@ -248,6 +249,11 @@ const WORK_SLOTS: Array<[start: number, weight: number]> = ARRIVAL_SLOTS.map((w,
 );
 
 /** Hotline calls per hour of the day (relative): a night trickle, day-time peaks. */
+/** The simulator's working calendar (the 2026 holidays) and 签收 limit in working hours. */
+const SIM_CALENDAR = new WorkingCalendar();
+const ACK_HOURS = 2;
+const RETURN_REASONS = ['不属于本单位职责范围，建议转属地街道办理', '诉求涉及多个部门，建议由牵头单位办理', '该地址不在本辖区，请改派', '属于企业自主经营行为，非行政职能'];
+const EXTENSION_REASONS = ['需协调多个部门联合现场核查', '涉及历史遗留问题，需调阅档案', '需等待第三方检测结果', '施工需待天气条件允许'];
 const HOTLINE_HOURS = [0.15, 0.1, 0.08, 0.08, 0.1, 0.2, 0.4, 0.8, 1.3, 1.6, 1.6, 1.4, 1.0, 1.0, 1.4, 1.5, 1.4, 1.2, 0.9, 0.8, 0.7, 0.5, 0.35, 0.2];
 
 // ── domain vocabularies ────────────────────────────────────────────────────────
@@ -918,6 +924,13 @@ export class DaySimulator {
 		const showcase = times.findIndex((t) => t >= start + hm(8, 40) && t < start + hm(10, 30));
 		const endOfWorkday = (ms: number, days: number) => dayStartMs(addDays(dayKey(ms, tz), days), tz) + CLOCK.afternoonClose;
 
+		// The department's side (签收, 退单, 延期), repeats and solved-at-callback draw from a stream of
+		// their own, so the tickets' own course stays what it was before they existed.
+		const side = this.rng(day, 'hotline-department');
+		const ackBy = (at: number) => isoIn(SIM_CALENDAR.addWorkingHours(at, ACK_HOURS, tz), tz);
+		let previous: string | null = null;
+		this.planCalls(day, start, out);
+
 		times.forEach((createdAt, i) => {
 			const ticketId = `${this.prefix}-RX-${ymd}-${String(i + 1).padStart(4, '0')}`;
 			const cat = rng.weighted(HOTLINE_CATEGORIES.map((c) => [c, c.weight] as const));
@@ -936,7 +949,14 @@ export class DaySimulator {
 			if (!departments.length) return;
 			const candidates = departments.filter((d) => cat.depts.some((k) => d.name.includes(k)));
 			const dept = rng.pick(candidates.length ? candidates : departments);
-			const departmentCode = dept.code;
+			let departmentCode = dept.code;
+			// 重复件: about 4% are the same matter as an earlier ticket of the day, merged into it within minutes.
+			const repeatOf = previous;
+			previous = ticketId;
+			if (repeatOf && i !== showcase && side.chance(0.04)) {
+				emit('hotline.ticket_merged', createdAt + side.int(2, 20) * MIN, { ticketId, intoTicketId: repeatOf }, createdAt);
+				return;
+			}
 			// Each step strictly after the previous one.
 			let t = createdAt;
 			const step = (at: number) => (t = Math.max(whole(at), t + 1000));
@@ -944,7 +964,9 @@ export class DaySimulator {
 			const callback = (forceOutcome?: 'satisfied' | 'basic' | 'unsatisfied'): 'satisfied' | 'basic' | 'unsatisfied' | null => {
 				const reached = forceOutcome !== undefined || rng.chance(0.9);
 				const satisfaction = forceOutcome ?? (reached ? rng.weighted([['satisfied', 0.86], ['basic', 0.11], ['unsatisfied', 0.03]] as const) : undefined);
-				emit('hotline.callback_recorded', step(work(t + rng.int(60, 1440) * MIN)), { ticketId, reached, ...(satisfaction ? { satisfaction } : {}) }, createdAt);
+				// 是否解决: mostly yes when satisfied, mostly no when not.
+				const solved = satisfaction ? side.chance(satisfaction === 'unsatisfied' ? 0.15 : satisfaction === 'basic' ? 0.8 : 0.97) : undefined;
+				emit('hotline.callback_recorded', step(work(t + rng.int(60, 1440) * MIN)), { ticketId, reached, ...(satisfaction ? { satisfaction, solved } : {}) }, createdAt);
 				return satisfaction ?? null;
 			};
 
@@ -968,7 +990,31 @@ export class DaySimulator {
 			else if (kind === 'urgent') dueAt = assignedAt + rng.int(30, 120) * MIN; // 紧急件: hours
 			else if (kind === 'pastDue') dueAt = endOfWorkday(assignedAt, -rng.int(1, 3)); // 逾期转办: already late
 			else dueAt = endOfWorkday(assignedAt, rng.weighted([[3, 0.4], [5, 0.4], [7, 0.2]] as const));
-			emit('hotline.ticket_assigned', assignedAt, { ticketId, departmentCode, dueAt: isoIn(dueAt, tz) }, createdAt);
+			emit('hotline.ticket_assigned', assignedAt, { ticketId, departmentCode, dueAt: isoIn(dueAt, tz), acknowledgeBy: ackBy(assignedAt) }, createdAt);
+			// 退单 (about 3%): the department says it is not theirs; the center mostly agrees and 改派.
+			if (kind !== 'pastDue' && side.chance(0.03)) {
+				emit('hotline.ticket_returned', step(work(t + side.int(10, 90) * MIN)), { ticketId, departmentCode, reason: side.pick(RETURN_REASONS) }, createdAt);
+				const accepted = side.chance(0.8);
+				const other = accepted ? departments.filter((d) => d.code !== departmentCode) : [];
+				emit('hotline.return_decided', step(work(t + side.int(10, 60) * MIN)), { ticketId, approved: accepted && other.length > 0, ...(accepted && other.length ? {} : { note: '经核实属本单位职责，请继续办理' }) }, createdAt);
+				if (accepted && other.length) {
+					departmentCode = side.pick(other).code;
+					dueAt = Math.max(dueAt, t) + (dueAt - assignedAt);
+					emit('hotline.ticket_assigned', step(t + side.int(2, 20) * MIN), { ticketId, departmentCode, dueAt: isoIn(dueAt, tz), acknowledgeBy: ackBy(t) }, createdAt);
+				}
+			}
+			// 签收: most within the limit, a few late (the deadline timer judges the rest).
+			const ackLimit = Date.parse(ackBy(t));
+			const ackAt = side.chance(0.95) ? Math.min(work(t + side.int(3, 90) * MIN), ackLimit - 60_000) : ackLimit + side.int(10, 600) * MIN;
+			emit('hotline.ticket_acknowledged', step(ackAt), { ticketId, departmentCode }, createdAt);
+			// 延期 (about 4% of the longer ones): asked before the due time, mostly approved (the due time moves 3 working days).
+			if (kind === 'normal' && side.chance(0.06) && t < dueAt) {
+				const requested = SIM_CALENDAR.addWorkingDays(dueAt, 3, tz);
+				emit('hotline.extension_requested', step(t + side.int(30, 240) * MIN), { ticketId, departmentCode, requestedDueAt: isoIn(requested, tz), reason: side.pick(EXTENSION_REASONS) }, createdAt);
+				const approved = side.chance(0.85);
+				emit('hotline.extension_decided', step(t + side.int(20, 180) * MIN), { ticketId, approved, ...(approved ? { dueAt: isoIn(requested, tz) } : { note: '理由不充分，请按期办结' }) }, createdAt);
+				if (approved) dueAt = requested;
+			}
 
 			let replyAt: number;
 			if (kind === 'quick') replyAt = work(t + rng.int(20, 240) * MIN);
@@ -989,6 +1035,40 @@ export class DaySimulator {
 				emit('hotline.ticket_replied', step(work(t + rng.int(60, 1440) * MIN)), { ticketId, departmentCode, reply: reply() }, createdAt);
 				emit('hotline.ticket_closed', step(t + rng.int(10, 60) * MIN), { ticketId }, createdAt);
 				callback(rng.chance(0.7) ? 'satisfied' : 'basic');
+			}
+		});
+	}
+
+	/**
+	 * Calls to the 12345 line (from the telephony system): about 1.6 per ticket (many are answered
+	 * on the phone without a ticket), by the hotline's hours; about 93% answered, most within 15 s
+	 * (GB/T 33358), the rest abandoned after a wait.
+	 */
+	private planCalls(day: string, start: number, out: Planned[]): void {
+		const perDay = this.volume(DEMO_DAILY_VOLUMES.hotlinePerDay) * this.hotlineShare * 1.6;
+		if (perDay <= 0) return;
+		const rng = this.rng(day, 'calls');
+		const emit = this.emitter(day, 't', 'telephony', out);
+		const ymd = day.replaceAll('-', '');
+		const hourTotal = HOTLINE_HOURS.reduce((a, b) => a + b, 0);
+		const place = this.scope.centerCode ? { centerCode: this.scope.centerCode } : {};
+		let n = 0;
+		HOTLINE_HOURS.forEach((w, h) => {
+			const k = rng.poisson((perDay * w) / hourTotal);
+			for (let j = 0; j < k; j++) {
+				const at = start + h * HOUR + rng.int(0, 3599) * 1000;
+				const callId = `${this.prefix}-C-${ymd}-${String(++n).padStart(5, '0')}`;
+				const line = `12345-${rng.int(1, 8)}`;
+				emit('hotline.call_offered', at, { callId, line, ...place });
+				// Busier hours wait longer.
+				const busy = w >= 1.3;
+				if (rng.chance(busy ? 0.9 : 0.96)) {
+					const waitSec = rng.chance(busy ? 0.82 : 0.93) ? rng.int(2, 15) : rng.int(16, 120);
+					emit('hotline.call_answered', at + waitSec * 1000, { callId, waitSec, ...place }, at);
+				} else {
+					const waitSec = rng.int(5, 150);
+					emit('hotline.call_abandoned', at + waitSec * 1000, { callId, waitSec, ...place }, at);
+				}
 			}
 		});
 	}

@@ -25,8 +25,15 @@ const FORMS: Record<'intake' | HotlineAction, Shape> = {
 	reply: { ...TICKET, reply: text },
 	close: TICKET,
 	reopen: { ...TICKET, reason: text },
-	callback: { ...TICKET, reached: text, satisfaction: text },
-	supervise: { ...TICKET, level: text, note: text }
+	callback: { ...TICKET, reached: text, satisfaction: text, solved: text },
+	supervise: { ...TICKET, level: text, note: text },
+	reviewReturn: { ...TICKET, approved: text, departmentCode: text, days: text, note: text },
+	decideExtension: { ...TICKET, approved: text, note: text },
+	merge: { ...TICKET, intoTicketId: text },
+	// The department's own (its page, /hotline/department): never offered here, refused by the desk if sent.
+	acknowledge: TICKET,
+	return: { ...TICKET, reason: text },
+	requestExtension: { ...TICKET, days: text, reason: text }
 };
 
 const run = (action: 'intake' | HotlineAction) =>
@@ -44,3 +51,4 @@ const run = (action: 'intake' | HotlineAction) =>
 	});
 
 export const actions: Actions = Object.fromEntries((['intake', ...HOTLINE_ACTIONS] as const).map((a) => [a, run(a)])) as Actions;
+
