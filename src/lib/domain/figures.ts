@@ -18,6 +18,7 @@
  * deployment snapshots list their centers (one summary each) and their child regions, never
  * every window, and keep the department lists to the best `REGION_LIST` (a center lists all).
  */
+import { cardTargetName } from './cards';
 import { INDICATORS } from './catalog';
 import { COUNTER_KEYS, type CounterKey, type Counters } from './counters';
 import type { CardState, CheckState, LiveState } from './projection';
@@ -201,13 +202,6 @@ function emptyAgg(): Agg {
 	};
 }
 
-function targetName(org: OrgIndex, kind: string | undefined, code: string | undefined): string {
-	if (!kind || !code) return '';
-	if (kind === 'staff') return org.staff.get(code)?.name ?? code;
-	if (kind === 'window') return org.windows.get(code)?.name ?? code;
-	return org.departments.get(code)?.name ?? code;
-}
-
 /** The part of one home: `center|C`, `region|R`, `all|`, or the bureaus of no center. */
 function homePart(home: HomeKey, c: Ctx): Agg {
 	const { state, org, now } = c;
@@ -276,9 +270,10 @@ function cardItem(cardId: string, k: CardState, org: OrgIndex): CardItem {
 		at: new Date(k.at!).toISOString(),
 		targetKind: k.targetKind ?? 'staff',
 		targetCode: k.targetCode ?? '',
-		targetName: targetName(org, k.targetKind, k.targetCode),
+		targetName: cardTargetName(org, k.targetKind, k.targetCode),
 		departmentName: k.place.departmentCode ? (org.departments.get(k.place.departmentCode)?.name ?? null) : null,
 		reason: k.reason ?? 'other',
+		note: k.note ?? null,
 		rule: k.rule ?? null,
 		revoked: k.revoked
 	};

@@ -969,6 +969,7 @@ describe('snapshot: cards.latest', () => {
 			targetName: '3号窗口',
 			departmentName: '公安局',
 			reason: 'complaint',
+			note: null,
 			rule: 'presence-miss-3',
 			revoked: false
 		});

@@ -107,7 +107,7 @@ export interface Snapshot {
 		yellowMonth: number;
 		redMonth: number;
 		/** This month's latest cards, newest first (at most 10). */
-		latest: Array<{ cardId: string; color: 'yellow' | 'red'; at: string; targetKind: string; targetCode: string; targetName: string; departmentName: string | null; reason: string; rule: string | null; revoked: boolean }>;
+		latest: Array<{ cardId: string; color: 'yellow' | 'red'; at: string; targetKind: string; targetCode: string; targetName: string; departmentName: string | null; reason: string; note: string | null; rule: string | null; revoked: boolean }>;
 		/** This month's tally by department (revoked cards left out), most first. */
 		byDepartmentMonth: Array<{ departmentCode: string; name: string; yellow: number; red: number }>;
 	};

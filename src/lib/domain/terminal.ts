@@ -22,7 +22,10 @@ export interface TerminalCard {
 	reason: string | null;
 	rule: string | null;
 	at: number | null;
+	/** The issuer's explanation (说明), or null. */
+	note: string | null;
 	revoked: boolean;
+	revokeReason: string | null;
 	target: 'staff' | 'window' | 'department';
 }
 
@@ -68,7 +71,7 @@ export function terminalView(state: LiveState, org: OrgIndex, staffCode: string,
 	for (const [cardId, c] of state.cards) {
 		const mine = (c.targetKind === 'staff' && c.targetCode === staffCode) || (c.targetKind === 'window' && win && c.targetCode === win.code);
 		if (!mine || c.at == null || monthKey(c.at, tz) !== month) continue;
-		cards.push({ cardId, color: c.color, reason: c.reason ?? null, rule: c.rule ?? null, at: c.at ?? null, revoked: c.revoked, target: c.targetKind! });
+		cards.push({ cardId, color: c.color, reason: c.reason ?? null, rule: c.rule ?? null, at: c.at ?? null, note: c.note ?? null, revoked: c.revoked, revokeReason: c.revokeReason ?? null, target: c.targetKind! });
 	}
 	cards.sort((a, b) => (b.at ?? 0) - (a.at ?? 0));
 
