@@ -288,6 +288,8 @@ function centerPart(center: string, today: string, p: Agg, c: Ctx): void {
 		const s = state.windows.get(w.code);
 		const status = s?.status ?? 'closed';
 		const serving = status === 'open' && s?.ticketState === 'serving';
+		// Called a ticket, not yet serving it: 呼叫中 with its number (not idle).
+		const calling = status === 'open' && s?.ticketState === 'called';
 		if (status === 'open') p.windows.open++;
 		if (status === 'paused') p.windows.paused++;
 		if (serving) p.windows.serving++;
@@ -299,7 +301,7 @@ function centerPart(center: string, today: string, p: Agg, c: Ctx): void {
 			name: w.name,
 			departmentCode: w.departmentCode,
 			departmentName: org.departments.get(w.departmentCode)?.name ?? w.departmentCode,
-			status: absent ? 'absent' : serving ? 'serving' : status,
+			status: absent ? 'absent' : serving ? 'serving' : calling ? 'calling' : status,
 			reason: s?.reason ?? null,
 			staffCode: staff,
 			staffName: staff ? (org.staff.get(staff)?.name ?? null) : null,
@@ -360,19 +362,31 @@ function centerPart(center: string, today: string, p: Agg, c: Ctx): void {
 	};
 }
 
-/** A center's rounds today: checks issued within 2 minutes of each other form one; the latest, with who missed it. */
+/**
+ * A center's rounds today: checks that name their round (roundId) by it, however close in time;
+ * checks without one issued within 2 minutes of each other form one. The latest, with who missed it.
+ */
 function rounds(checks: CheckState[], p: Agg, org: OrgIndex, now: number): void {
 	if (!checks.length) return;
 	const sorted = [...checks].sort((a, b) => a.issuedAt - b.issuedAt);
-	let n = 1;
-	let start = 0;
-	for (let i = 1; i < sorted.length; i++)
-		if (sorted[i].issuedAt - sorted[i - 1].issuedAt > ROUND_GAP_MS) {
-			n++;
-			start = i;
+	const groups = new Map<string, CheckState[]>();
+	let unnamed = 0;
+	let lastUnnamed = -Infinity;
+	for (const k of sorted) {
+		let key: string;
+		if (k.roundId) key = `r:${k.roundId}`;
+		else {
+			if (k.issuedAt - lastUnnamed > ROUND_GAP_MS) unnamed++;
+			lastUnnamed = k.issuedAt;
+			key = `t:${unnamed}`;
 		}
-	const round = sorted.slice(start);
-	p.rounds = n;
+		const g = groups.get(key);
+		if (g) g.push(k);
+		else groups.set(key, [k]);
+	}
+	p.rounds = groups.size;
+	// The latest round: the one whose first check was issued last (Map order is by first check).
+	const round = [...groups.values()].at(-1)!;
 	p.latestRound = {
 		at: new Date(round[0].issuedAt).toISOString(),
 		checks: round.length,

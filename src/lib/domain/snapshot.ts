@@ -134,7 +134,8 @@ export interface Snapshot {
 		name: string;
 		departmentCode: string;
 		departmentName: string;
-		status: WindowStatus | 'serving' | 'absent';
+		/** `calling`: a ticket called, its service not started yet (呼叫中). */
+		status: WindowStatus | 'serving' | 'calling' | 'absent';
 		reason: string | null;
 		staffCode: string | null;
 		staffName: string | null;
