@@ -69,6 +69,16 @@ describe('bulletin sentences (zh)', () => {
 		expect(indicatorText(b.indicators[1], 'zh')).toBe('2026年8月：兴隆台区“self_service_rate”占比30%。');
 	});
 
+	it('an empty rate reads 无数据, never a dash (it reads as 一 in the serif)', () => {
+		const empty = buildBulletinFigures({ month: '2026-09', scope: { kind: 'all' }, org: f.org, counters: () => undefined, cards: new Map(), indicators: new Map(), scoring: DEFAULT_SCORING, now: ms('2026-11-03T09:00:00+08:00'), seq: 1 });
+		for (const text of [casesText(empty, 'zh'), presenceText(empty, 'zh'), hotlineText(empty, 'zh')]) {
+			expect(text).toContain('无数据');
+			expect(text).not.toContain('—');
+		}
+		expect(presenceText(empty, 'zh')).toContain('响应率无数据');
+		expect(presenceText(empty, 'en')).toContain('response rate n/a');
+	});
+
 	it('free text as paragraphs', () => {
 		expect(paragraphs('一是……\n\n  二是……  \n')).toEqual(['一是……', '二是……']);
 	});
