@@ -7,7 +7,7 @@
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import fs from 'node:fs';
-import { createUser, provisioned, startServer, type TestServer } from '../integration/harness';
+import { createUser, cst, provisioned, startServer, type TestServer } from '../integration/harness';
 import { signedInPage } from './pages/login-page';
 import { ensureShotsDir, SHOTS } from './wall-helpers';
 
@@ -138,6 +138,7 @@ test('a hand card’s explanation (reason, note, evidence) on the desk, in the e
 	await expect(pc).toHaveURL(/\/terminal$/);
 	const mine = pc.getByTestId('terminal-card').filter({ hasText: '违规' });
 	await expect(mine).toContainText('红牌');
+	await expect(mine).toContainText(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/); // the console's one format, in the center's zone
 	await expect(mine.getByTestId('terminal-card-note')).toHaveText(`说明：${note}`);
 	const link = mine.getByTestId('terminal-card-evidence');
 	await expect(link).toHaveText('现场照片.png');
@@ -156,4 +157,30 @@ test('a hand card’s explanation (reason, note, evidence) on the desk, in the e
 	await wall.goto(`${server.url}/wall/supervision?token=${encodeURIComponent(creds.token)}&center=HC1`);
 	await expect(wall.getByTestId('ticker')).toContainText(note);
 	await wall.screenshot({ path: `${SHOTS}/supervision-wall-card-note.png` });
+});
+
+test('the terminal: 叫下一号 only with the window open and someone waiting; 重呼 says it was done; pausing with a called ticket says what to do', async ({ browser }) => {
+	test.setTimeout(90_000);
+	const w = createUser(server, 'e2e-w5', ['window_staff'], { staff: 'S003' });
+	const pc = await signedIn(browser, w.username, w.password);
+	await expect(pc).toHaveURL(/\/terminal$/);
+	const call = pc.getByTestId('act-call_next');
+	await expect(call).toBeDisabled();
+	await expect(pc.getByTestId('call-hint')).toHaveText('开放窗口后才能叫号');
+	await pc.getByTestId('act-clock_in').click();
+	await pc.getByTestId('act-status-open').click();
+	await expect(pc.getByTestId('terminal-status')).toHaveText('开放');
+	await expect(call).toBeDisabled();
+	await expect(pc.getByTestId('call-hint')).toHaveText('暂无等候的群众');
+	// Someone takes a ticket for this window's department: the button comes alive by the push.
+	const r = await server.post('/api/v1/events', { events: [{ id: `e2e-q-${Date.now()}`, type: 'queue.ticket_issued', occurredAt: cst(Date.now() - 1000), data: { centerCode: 'HC2', ticketNo: 'C101', departmentCode: 'DGS' } }] }, creds.key);
+	expect(r.body.accepted).toBe(1);
+	await expect(call).toBeEnabled({ timeout: 5000 });
+	await call.click();
+	await expect(pc.getByTestId('terminal-done')).toHaveText('已叫 C101 号');
+	await pc.getByTestId('act-recall').click();
+	await expect(pc.getByTestId('terminal-done')).toHaveText('已重呼 C101 号');
+	await pc.getByTestId('act-status-paused').click();
+	await expect(pc.getByTestId('terminal-error')).toContainText('C101 号已叫号：请先开始办理或标记过号');
+	await pc.screenshot({ path: `${SHOTS}/terminal-called.png` });
 });

@@ -37,6 +37,8 @@ export interface TerminalView {
 	windowCode: string | null;
 	windowName: string | null;
 	centerCode: string | null;
+	/** The center's time zone: the terminal shows its times in it. */
+	timezone: string;
 	onDuty: boolean;
 	window: Pick<WindowState, 'status' | 'reason' | 'ticketNo' | 'ticketState' | 'ticketSince'> | null;
 	/** Today at this window: tickets called, services completed, no-shows. */
@@ -83,6 +85,7 @@ export function terminalView(state: LiveState, org: OrgIndex, staffCode: string,
 		windowCode: win?.code ?? null,
 		windowName: win?.name ?? null,
 		centerCode: win?.centerCode ?? null,
+		timezone: tz,
 		onDuty: state.onDuty.get(staffCode) ?? false,
 		window: ws ? { status: ws.status, reason: ws.reason, ticketNo: ws.ticketNo, ticketState: ws.ticketState, ticketSince: ws.ticketSince } : null,
 		today: { called: counters?.ticketsCalled ?? 0, completed: counters?.servicesCompleted ?? 0, noShows: counters?.noShows ?? 0 },

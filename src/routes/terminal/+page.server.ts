@@ -22,6 +22,8 @@ export const actions: Actions = {
 	/** One terminal action → one event in the log (sender `terminal:USERNAME`: the record of who did what, when). */
 	act: formAction('act', ACT, async (input, event) => {
 		const { view } = await event.locals.services.terminals.act(event.locals.user!, input as TerminalAction & Record<string, unknown>);
-		return { view, now: Date.now() };
+		// What was done, said back (重呼 changes nothing on the screen but is heard in the hall).
+		const said = input.action === 'recall' || input.action === 'call_next' ? { action: input.action as 'recall' | 'call_next', ticketNo: view?.window?.ticketNo ?? null } : null;
+		return { view, now: Date.now(), done: said };
 	})
 };
