@@ -84,7 +84,7 @@ const guard: Handle = async ({ event, resolve }) => {
 		}
 		if (api) return json({ error: decision.reason }, { status: decision.status });
 		// A wall screen has nobody at a keyboard: not a sign-in form, but what its operator must do.
-		if (decision.status === 401 && route.id?.startsWith('/wall') && !url.searchParams.has('token')) return html(messagePage(lang, 'noToken'), 401);
+		if (decision.status === 401 && route.id?.startsWith('/wall') && !url.searchParams.has('token')) return html(messagePage(lang, 'noToken', `/login?next=${encodeURIComponent(url.pathname + url.search)}`), 401);
 		if (decision.status === 401) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
 		if ('firstPassword' in decision) redirect(303, '/account?first=1');
 		return html(messagePage(lang, decision.status === 403 ? 'forbidden' : 'notFound'), decision.status);
@@ -127,7 +127,7 @@ const MESSAGES = {
 	}
 } as const;
 
-function messagePage(lang: 'zh' | 'en', which: keyof (typeof MESSAGES)['zh']): string {
+function messagePage(lang: 'zh' | 'en', which: keyof (typeof MESSAGES)['zh'], href = '/'): string {
 	const [title, text, back] = MESSAGES[lang][which];
-	return `<!doctype html><html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8"><title>${title} · Hallwatch</title><style>body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;background:#f4f6f9;color:#1d2733;display:grid;place-items:center;height:100vh;margin:0}main{background:#fff;padding:40px 56px;border-radius:8px;box-shadow:0 2px 12px #0001;text-align:center;max-width:640px}h1{margin:0 0 12px;font-size:28px}a{color:#1f6feb}</style></head><body><main><h1>${title}</h1><p>${text}</p><p><a href="/">${back}</a></p></main></body></html>`;
+	return `<!doctype html><html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8"><title>${title} · Hallwatch</title><style>body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;background:#f4f6f9;color:#1d2733;display:grid;place-items:center;height:100vh;margin:0}main{background:#fff;padding:40px 56px;border-radius:8px;box-shadow:0 2px 12px #0001;text-align:center;max-width:640px}h1{margin:0 0 12px;font-size:28px}a{color:#1f6feb}</style></head><body><main><h1>${title}</h1><p>${text}</p><p><a href="${href.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)}">${back}</a></p></main></body></html>`;
 }
