@@ -184,3 +184,20 @@ test('the terminal: 叫下一号 only with the window open and someone waiting; 
 	await expect(pc.getByTestId('terminal-error')).toContainText('C101 号已叫号：请先开始办理或标记过号');
 	await pc.screenshot({ path: `${SHOTS}/terminal-called.png` });
 });
+
+test('the hand-card form stays open, with what was typed, through the page’s live refresh', async ({ browser }) => {
+	test.setTimeout(60_000);
+	const sup = createUser(server, 'e2e-sup3', ['supervisor']);
+	const desk = await signedIn(browser, sup.username, sup.password);
+	await expect(desk).toHaveURL(/\/supervision$/);
+	await desk.getByText('人工记牌').click();
+	const form = desk.getByTestId('issue-card');
+	await form.getByLabel('说明').fill('正在填写，不应被刷新打断');
+	// Longer than the page's 5 s refresh, with events arriving meanwhile.
+	for (let i = 0; i < 3; i++) {
+		await server.post('/api/v1/events', { events: [{ id: `e2e-refresh-${Date.now()}-${i}`, type: 'queue.ticket_issued', occurredAt: cst(Date.now() - 1000), data: { centerCode: 'HC1', ticketNo: `R${i}`, departmentCode: 'GSJ' } }] }, creds.key);
+		await desk.waitForTimeout(2500);
+	}
+	await expect(form).toBeVisible();
+	await expect(form.getByLabel('说明')).toHaveValue('正在填写，不应被刷新打断');
+});
