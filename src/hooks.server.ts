@@ -83,6 +83,8 @@ const guard: Handle = async ({ event, resolve }) => {
 			return api ? json({ error: reason }, { status: 401 }) : html(messagePage(lang, 'badToken'), 401);
 		}
 		if (api) return json({ error: decision.reason }, { status: decision.status });
+		// A wall screen has nobody at a keyboard: not a sign-in form, but what its operator must do.
+		if (decision.status === 401 && route.id?.startsWith('/wall') && !url.searchParams.has('token')) return html(messagePage(lang, 'noToken', `/login?next=${encodeURIComponent(url.pathname + url.search)}`), 401);
 		if (decision.status === 401) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
 		if ('firstPassword' in decision) redirect(303, '/account?first=1');
 		return html(messagePage(lang, decision.status === 403 ? 'forbidden' : 'notFound'), decision.status);
@@ -114,16 +116,18 @@ const MESSAGES = {
 	zh: {
 		forbidden: ['无权访问', '您的账户无权打开此页面。', '返回我的首页'],
 		notFound: ['页面不存在', '此页面不存在。', '返回我的首页'],
-		badToken: ['显示令牌无效', '此大屏地址中的显示令牌不存在或已被撤销。请联系管理员在“接入密钥”页面新建显示令牌，并更新大屏地址。', '登录']
+		badToken: ['显示令牌无效', '此大屏地址中的显示令牌不存在或已被撤销。请联系管理员在“接入密钥”页面新建显示令牌，并更新大屏地址。', '登录'],
+		noToken: ['大屏地址缺少显示令牌', '此大屏地址没有显示令牌。请联系管理员在“接入密钥”页面新建显示令牌，把它生成的大屏地址设为此屏幕的打开页面；个人查看请先登录。', '登录']
 	},
 	en: {
 		forbidden: ['Not allowed', 'Your account may not open this page.', 'Back to my home page'],
 		notFound: ['Not found', 'This page does not exist.', 'Back to my home page'],
-		badToken: ['Display token not valid', 'The display token in this wall address is unknown or has been revoked. Ask an administrator for a new display token (Keys page) and update the wall address.', 'Sign in']
+		badToken: ['Display token not valid', 'The display token in this wall address is unknown or has been revoked. Ask an administrator for a new display token (Keys page) and update the wall address.', 'Sign in'],
+		noToken: ['No display token in this wall address', 'This wall address has no display token. Ask an administrator to create one on the Keys page and open the wall address it gives on this screen; to look yourself, sign in first.', 'Sign in']
 	}
 } as const;
 
-function messagePage(lang: 'zh' | 'en', which: keyof (typeof MESSAGES)['zh']): string {
+function messagePage(lang: 'zh' | 'en', which: keyof (typeof MESSAGES)['zh'], href = '/'): string {
 	const [title, text, back] = MESSAGES[lang][which];
-	return `<!doctype html><html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8"><title>${title} · Hallwatch</title><style>body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;background:#f4f6f9;color:#1d2733;display:grid;place-items:center;height:100vh;margin:0}main{background:#fff;padding:40px 56px;border-radius:8px;box-shadow:0 2px 12px #0001;text-align:center;max-width:640px}h1{margin:0 0 12px;font-size:28px}a{color:#1f6feb}</style></head><body><main><h1>${title}</h1><p>${text}</p><p><a href="/">${back}</a></p></main></body></html>`;
+	return `<!doctype html><html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8"><title>${title} · Hallwatch</title><style>body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;background:#f4f6f9;color:#1d2733;display:grid;place-items:center;height:100vh;margin:0}main{background:#fff;padding:40px 56px;border-radius:8px;box-shadow:0 2px 12px #0001;text-align:center;max-width:640px}h1{margin:0 0 12px;font-size:28px}a{color:#1f6feb}</style></head><body><main><h1>${title}</h1><p>${text}</p><p><a href="${href.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)}">${back}</a></p></main></body></html>`;
 }

@@ -108,7 +108,8 @@ test('wrong passwords get a clear message; the admin creates a user whose one-ti
 	await page.screenshot({ path: `${SHOTS}/console-users.png`, fullPage: true });
 	// The audit log shows it.
 	await page.goto(`${server.url}/admin/audit?target=liu.supervisor`);
-	await expect(page.getByTestId('audit')).toContainText('user.create');
+	await expect(page.getByTestId('audit')).toContainText('新建账户'); // the action by name, not its code (user.create)
+	await expect(page.getByTestId('audit')).not.toContainText('user.create');
 	await page.screenshot({ path: `${SHOTS}/console-audit.png` });
 	// The new user must choose a password before anything else.
 	await page.getByTestId('logout').click();

@@ -150,7 +150,11 @@ describe.each(BACKENDS)('accounts on %s', (backend) => {
 		expect(r.status).toBe(303);
 		expect(r.headers.get('location')).toBe('/login');
 		const replay = await fetch(`${server.url}/wall`, { headers: { cookie }, redirect: 'manual' });
-		expect(replay.status).toBe(303);
+		// A wall address without a session or token: what to do (sign in, or a display token), not the wall.
+		expect(replay.status).toBe(401);
+		const page = await replay.text();
+		expect(page).toContain('大屏地址缺少显示令牌');
+		expect(page).toContain('href="/login?next=%2Fwall"');
 	});
 
 	it('locks an account after repeated failures with a clear message, and an admin can unlock it', async () => {

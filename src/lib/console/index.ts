@@ -15,5 +15,6 @@ export { default as CsvProblems } from './CsvProblems.svelte';
 export { default as CsvPreview } from './CsvPreview.svelte';
 export { entered, invalid, refusalOf, whileSending, type Refusal } from './form';
 export { useT, wordOf } from './i18n.svelte';
-export { fmtDateTime } from './format';
+export { fmtDateTime, fmtTime } from './format';
+export { auditActionLabel, auditActorLabel } from './audit';
 export { formNonce } from './nonce';

@@ -10,7 +10,7 @@ describe('the card workbench', () => {
 		f.ev('card.issued', at, { cardId: id, color, target: { kind, code }, reason: 'absent', ...extra });
 	card('k1', '2026-11-02T09:00:00+08:00', 'yellow', 'staff', 'S001');
 	card('k2', '2026-11-03T09:00:00+08:00', 'red', 'staff', 'S001', { rule: 'missed-check-twice' });
-	card('k3', '2026-11-04T09:00:00+08:00', 'yellow', 'window', 'W02', { reason: 'complaint' });
+	card('k3', '2026-11-04T09:00:00+08:00', 'yellow', 'window', 'W02', { reason: 'complaint', note: '群众投诉态度生硬' });
 	card('k4', '2026-11-05T09:00:00+08:00', 'red', 'department', 'GAJ', { reason: 'overdue_case', rule: 'case-overdue' });
 	card('k5', '2026-11-06T09:00:00+08:00', 'yellow', 'staff', 'S002');
 	card('k0', '2026-10-31T23:59:00+08:00', 'red', 'staff', 'S001'); // last month
@@ -20,7 +20,9 @@ describe('the card workbench', () => {
 		const all = cardRows(f.state, f.org, { month: '2026-11', includeRevoked: true }, TZ);
 		expect(all.map((r) => r.cardId)).toEqual(['k5', 'k4', 'k3', 'k2', 'k1']);
 		expect(all.find((r) => r.cardId === 'k3')).toMatchObject({ targetName: '2号窗口', departmentCode: 'SWJ', departmentName: '税务局', centerCode: 'PJ-001' });
-		expect(all[0].revoked).toBe(true);
+		expect(all[0]).toMatchObject({ revoked: true, revokeReason: '误报', note: null });
+		expect(all.find((r) => r.cardId === 'k3')!.note).toBe('群众投诉态度生硬');
+		expect(cardRows(f.state, f.org, { month: '2026-11', q: '态度' }, TZ).map((r) => r.cardId)).toEqual(['k3']);
 		expect(cardRows(f.state, f.org, { month: '2026-11' }, TZ).map((r) => r.cardId)).toEqual(['k4', 'k3', 'k2', 'k1']);
 		expect(cardRows(f.state, f.org, { month: '2026-11', color: 'red' }, TZ).map((r) => r.cardId)).toEqual(['k4', 'k2']);
 		expect(cardRows(f.state, f.org, { month: '2026-11', source: 'rule' }, TZ).map((r) => r.cardId)).toEqual(['k4', 'k2']);

@@ -19,7 +19,11 @@ export interface CardRow {
 	centerCode: string | null;
 	reason: string;
 	rule: string | null;
+	/** The issuer's explanation (说明), or null. */
+	note: string | null;
 	revoked: boolean;
+	/** Why it was revoked, or null. */
+	revokeReason: string | null;
 }
 
 export interface CardFilter {
@@ -29,9 +33,17 @@ export interface CardFilter {
 	departmentCode?: string | null;
 	/** by hand or by rule */
 	source?: 'hand' | 'rule' | null;
-	/** Matches target name or code, department name, reason or rule. */
+	/** Matches target name or code, department name, reason, rule or note. */
 	q?: string | null;
 	includeRevoked?: boolean;
+}
+
+/** A card's target as people call it: the staff member's, window's or department's name (its code when unknown). */
+export function cardTargetName(org: OrgIndex, kind: string | undefined, code: string | undefined): string {
+	if (!kind || !code) return '';
+	if (kind === 'staff') return org.staff.get(code)?.name ?? code;
+	if (kind === 'window') return org.windows.get(code)?.name ?? code;
+	return org.departments.get(code)?.name ?? code;
 }
 
 export function cardRows(state: LiveState, org: OrgIndex, f: CardFilter, tz: string): CardRow[] {
@@ -46,8 +58,7 @@ export function cardRows(state: LiveState, org: OrgIndex, f: CardFilter, tz: str
 		if (f.source === 'hand' && c.rule) continue;
 		if (f.source === 'rule' && !c.rule) continue;
 		if (!f.includeRevoked && c.revoked) continue;
-		const targetName =
-			c.targetKind === 'staff' ? (org.staff.get(c.targetCode)?.name ?? c.targetCode) : c.targetKind === 'window' ? (org.windows.get(c.targetCode)?.name ?? c.targetCode) : (org.departments.get(c.targetCode)?.name ?? c.targetCode);
+		const targetName = cardTargetName(org, c.targetKind, c.targetCode);
 		const departmentCode = c.place.departmentCode ?? null;
 		const row: CardRow = {
 			cardId,
@@ -61,9 +72,11 @@ export function cardRows(state: LiveState, org: OrgIndex, f: CardFilter, tz: str
 			centerCode: c.place.centerCode ?? null,
 			reason: c.reason ?? 'other',
 			rule: c.rule ?? null,
-			revoked: c.revoked
+			note: c.note ?? null,
+			revoked: c.revoked,
+			revokeReason: c.revokeReason ?? null
 		};
-		if (q && ![row.targetName, row.targetCode, row.departmentName ?? '', row.reason, row.rule ?? '', row.cardId].some((s) => s.toLowerCase().includes(q))) continue;
+		if (q && ![row.targetName, row.targetCode, row.departmentName ?? '', row.reason, row.rule ?? '', row.note ?? '', row.cardId].some((s) => s.toLowerCase().includes(q))) continue;
 		out.push(row);
 	}
 	return out.sort((a, b) => b.at - a.at || a.cardId.localeCompare(b.cardId));

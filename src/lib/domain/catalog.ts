@@ -123,10 +123,12 @@ export const catalog = {
 			checkId: text(128),
 			staffCode: code,
 			windowCode: code.optional(),
-			respondWithinSec: z.number().int().min(5).max(3600)
+			respondWithinSec: z.number().int().min(5).max(3600),
+			/** The round (抽查轮次) it belongs to: checks of one round share it; without it, checks issued within 2 minutes of each other count as one round. */
+			roundId: text(128).optional()
 		}),
 		refs: { staffCode: 'staff', windowCode: 'window' },
-		example: { checkId: 'chk-20261122-0930-S001', staffCode: 'S001', windowCode: 'W01', respondWithinSec: 60 }
+		example: { checkId: 'chk-20261122-0930-S001', staffCode: 'S001', windowCode: 'W01', respondWithinSec: 60, roundId: 'r-20261122-0930' }
 	}),
 	'presence.check_confirmed': entry({
 		doc: '在岗确认 The staff member confirmed the presence check.',

@@ -9,23 +9,25 @@ import { Feed, ms } from './testkit';
 const fixture = (name: string) => fs.readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 /** The state without its dirty deltas (a restored state starts with none). */
 const content = (s: LiveState) => ({ ...s, dirty: null });
+/** What a checkpoint written before cards kept their explanation (note, revoke reason) holds. */
+const unexplained = (s: LiveState): LiveState => ({ ...s, cards: new Map([...s.cards].map(([id, c]) => [id, Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'note' && k !== 'revokeReason')) as typeof c])) });
 
 describe('stored checkpoints', () => {
 	it('the scenario behind the fixtures applies every event type of the catalog', () => {
 		expect([...checkpointScenario().types].sort()).toEqual([...EVENT_TYPES].sort());
 	});
 
-	it('a v1 checkpoint (written by the reducer before the split) loads as the state rebuilt from its events', () => {
+	it('a v1 checkpoint (written by the reducer before the split) loads as the state rebuilt from its events (but for the explanations it never kept)', () => {
 		const json = fixture('checkpoint-v1.json');
 		expect(JSON.parse(json)).toMatchObject({ v: 1, ruleCardCounters: true });
 		const loaded = deserializeState(json);
 		const rebuilt = checkpointScenario({ through: 3 });
-		expect(content(loaded)).toEqual(content(rebuilt.state));
+		expect(content(loaded)).toEqual(content(unexplained(rebuilt.state)));
 		// 3 → 4 counts the ticket still closed on the day it was received (the cohort rate), nothing else.
 		expect([...loaded.dirty!].map(([k, d]) => `${k} ${JSON.stringify(d)}`)).toEqual(
 			['all||2026-11-22', 'all||2026-11', 'department|SWJ|2026-11-22', 'department|SWJ|2026-11'].map((k) => `${k} {"hotlineClosedOfReceived":1}`)
 		);
-		expect(serializeState(loaded)).toBe(serializeState(rebuilt.state));
+		expect(serializeState(loaded)).toBe(serializeState(unexplained(rebuilt.state)));
 		// Both go on the same way.
 		const copy = new Feed(rebuilt.org, loaded);
 		copy.seq = rebuilt.seq;
@@ -36,8 +38,9 @@ describe('stored checkpoints', () => {
 			f.ev('queue.ticket_called', '2026-11-24T09:30:00+08:00', { centerCode: 'PJ-001', ticketNo: 'A003', windowCode: 'W01' });
 			expect(f.derive(ms('2026-11-24T12:00:00+08:00')).map((d) => d.type)).toEqual(['presence.check_missed', 'hotline.ticket_overdue']);
 		}
-		expect(content(loaded)).toEqual(content(rebuilt.state));
-		expect(serializeState(loaded)).toBe(serializeState(rebuilt.state));
+		expect(content(unexplained(loaded))).toEqual(content(unexplained(rebuilt.state)));
+		expect(serializeState(unexplained(loaded))).toBe(serializeState(unexplained(rebuilt.state)));
+		expect(loaded.cards.get('r:bad_review:y')!.revokeReason).toBe('申诉成立'); // kept from the load on
 	});
 
 	it('a checkpoint is written as version 3, without the marks, and loads back as it was', () => {

@@ -18,6 +18,7 @@
  * deployment snapshots list their centers (one summary each) and their child regions, never
  * every window, and keep the department lists to the best `REGION_LIST` (a center lists all).
  */
+import { cardTargetName } from './cards';
 import { INDICATORS } from './catalog';
 import { COUNTER_KEYS, type CounterKey, type Counters } from './counters';
 import type { CardState, CheckState, LiveState } from './projection';
@@ -233,13 +234,6 @@ function emptyAgg(): Agg {
 	};
 }
 
-function targetName(org: OrgIndex, kind: string | undefined, code: string | undefined): string {
-	if (!kind || !code) return '';
-	if (kind === 'staff') return org.staff.get(code)?.name ?? code;
-	if (kind === 'window') return org.windows.get(code)?.name ?? code;
-	return org.departments.get(code)?.name ?? code;
-}
-
 /** The part of one home: `center|C`, `region|R`, `all|`, or the bureaus of no center. */
 function homePart(home: HomeKey, c: Ctx): Agg {
 	const { state, org, now } = c;
@@ -314,9 +308,10 @@ function cardItem(cardId: string, k: CardState, org: OrgIndex): CardItem {
 		at: new Date(k.at!).toISOString(),
 		targetKind: k.targetKind ?? 'staff',
 		targetCode: k.targetCode ?? '',
-		targetName: targetName(org, k.targetKind, k.targetCode),
+		targetName: cardTargetName(org, k.targetKind, k.targetCode),
 		departmentName: k.place.departmentCode ? (org.departments.get(k.place.departmentCode)?.name ?? null) : null,
 		reason: k.reason ?? 'other',
+		note: k.note ?? null,
 		rule: k.rule ?? null,
 		revoked: k.revoked
 	};
@@ -331,6 +326,8 @@ function windowList(center: string, c: Ctx): Snapshot['windows'] {
 		const s = state.windows.get(w.code);
 		const status = s?.status ?? 'closed';
 		const serving = status === 'open' && s?.ticketState === 'serving';
+		// Called a ticket, not yet serving it: 呼叫中 with its number (not idle).
+		const calling = status === 'open' && s?.ticketState === 'called';
 		const staff = s?.staffCode ?? null;
 		const absent = status !== 'closed' && staff != null && state.onDuty.get(staff) === false;
 		const wc = state.buckets.get(bucketKey('window', w.code, today));
@@ -339,7 +336,7 @@ function windowList(center: string, c: Ctx): Snapshot['windows'] {
 			name: w.name,
 			departmentCode: w.departmentCode,
 			departmentName: org.departments.get(w.departmentCode)?.name ?? w.departmentCode,
-			status: absent ? 'absent' : serving ? 'serving' : status,
+			status: absent ? 'absent' : serving ? 'serving' : calling ? 'calling' : status,
 			reason: s?.reason ?? null,
 			staffCode: staff,
 			staffName: staff ? (org.staff.get(staff)?.name ?? null) : null,
@@ -420,19 +417,31 @@ function centerPart(center: string, today: string, p: Agg, c: Ctx): void {
 	};
 }
 
-/** A center's rounds today: checks issued within 2 minutes of each other form one; the latest, with who missed it. */
+/**
+ * A center's rounds today: checks that name their round (roundId) by it, however close in time;
+ * checks without one issued within 2 minutes of each other form one. The latest, with who missed it.
+ */
 function rounds(checks: CheckState[], p: Agg, org: OrgIndex, now: number): void {
 	if (!checks.length) return;
 	const sorted = [...checks].sort((a, b) => a.issuedAt - b.issuedAt);
-	let n = 1;
-	let start = 0;
-	for (let i = 1; i < sorted.length; i++)
-		if (sorted[i].issuedAt - sorted[i - 1].issuedAt > ROUND_GAP_MS) {
-			n++;
-			start = i;
+	const groups = new Map<string, CheckState[]>();
+	let unnamed = 0;
+	let lastUnnamed = -Infinity;
+	for (const k of sorted) {
+		let key: string;
+		if (k.roundId) key = `r:${k.roundId}`;
+		else {
+			if (k.issuedAt - lastUnnamed > ROUND_GAP_MS) unnamed++;
+			lastUnnamed = k.issuedAt;
+			key = `t:${unnamed}`;
 		}
-	const round = sorted.slice(start);
-	p.rounds = n;
+		const g = groups.get(key);
+		if (g) g.push(k);
+		else groups.set(key, [k]);
+	}
+	p.rounds = groups.size;
+	// The latest round: the one whose first check was issued last (Map order is by first check).
+	const round = [...groups.values()].at(-1)!;
 	p.latestRound = {
 		at: new Date(round[0].issuedAt).toISOString(),
 		checks: round.length,

@@ -163,12 +163,12 @@ describe('card state (for the wall’s card feed)', () => {
 			reason: 'complaint',
 			rule: 'complaints-3'
 		});
-		expect(f.state.cards.get('y')).toMatchObject({ at: ms(T('10:05:00')), targetKind: 'staff', targetCode: 'S001', reason: 'absent', rule: null });
+		expect(f.state.cards.get('y')).toMatchObject({ at: ms(T('10:05:00')), targetKind: 'staff', targetCode: 'S001', reason: 'absent', rule: null, note: '在岗抽查未确认' });
 		// A second issue of the same id changes nothing.
 		f.ev('card.issued', T('11:00:00'), { cardId: 'y', color: 'red', target: { kind: 'department', code: 'SWJ' }, reason: 'other', rule: 'x' });
 		expect(f.state.cards.get('y')).toMatchObject({ color: 'yellow', at: ms(T('10:05:00')), targetKind: 'staff', rule: null });
 		f.ev('card.revoked', T('12:00:00'), { cardId: 'r', reason: '误发' });
-		expect(f.state.cards.get('r')).toMatchObject({ revoked: true, at: ms(T('10:00:00')), rule: 'complaints-3' });
+		expect(f.state.cards.get('r')).toMatchObject({ revoked: true, revokeReason: '误发', at: ms(T('10:00:00')), rule: 'complaints-3' });
 		// And it survives a checkpoint.
 		expect(deserializeState(serializeState(f.state)).cards).toEqual(f.state.cards);
 	});

@@ -249,6 +249,10 @@ describe('snapshot: hall', () => {
 			['W04', 'paused', null, null]
 		]);
 		expect(w[3].reason).toBe('午休');
+		// A window that called a ticket and has not started it is calling it (呼叫中), with its number.
+		f.ev('queue.ticket_issued', T('12:10:00'), { centerCode: 'PJ-001', ticketNo: 'A009' });
+		f.ev('queue.ticket_called', T('12:11:00'), { centerCode: 'PJ-001', ticketNo: 'A009', windowCode: 'W01' });
+		expect(snap(f, PJ1, T('12:11:10')).windows.find((x) => x.code === 'W01')).toMatchObject({ status: 'calling', ticketNo: 'A009' });
 		expect(w[2].since).toBe(ms(T('10:02:00')));
 		expect(snap(f, PJ2, NOW).windows.map((x) => x.code)).toEqual(['W03', 'W04']);
 	});
@@ -890,6 +894,16 @@ describe('snapshot: presence.roundsToday and latestRound', () => {
 		expect(snap(f, OTHER).presence).toMatchObject({ roundsToday: 0, latestRound: null });
 	});
 
+	it('rounds that name themselves count apart, even started in the same minute; their checks count together however far apart', () => {
+		const f = new Feed();
+		const issue = (id: string, staffCode: string, at: string, roundId: string) => f.ev('presence.check_issued', at, { checkId: id, staffCode, respondWithinSec: 60, roundId });
+		issue('a1', 'S001', T('10:00:00'), 'round-a');
+		issue('b1', 'S002', T('10:00:30'), 'round-b');
+		expect(snap(f, PJ1, T('10:01:00')).presence.roundsToday).toBe(2);
+		issue('a2', 'S002', T('10:05:00'), 'round-a'); // late to its round: still round a
+		expect(snap(f, PJ1, T('10:06:00')).presence).toMatchObject({ roundsToday: 2, latestRound: { at: '2026-11-23T02:00:30.000Z', checks: 1 } });
+	});
+
 	it('the rounds are today’s: yesterday had one round (y1, missed), and with only y1 today has none', () => {
 		const f = rounds();
 		expect(snap(f, PJ1, D('22', '20:00:00')).presence).toMatchObject({
@@ -969,6 +983,7 @@ describe('snapshot: cards.latest', () => {
 			targetName: '3号窗口',
 			departmentName: '公安局',
 			reason: 'complaint',
+			note: null,
 			rule: 'presence-miss-3',
 			revoked: false
 		});

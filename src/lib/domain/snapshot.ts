@@ -107,7 +107,7 @@ export interface Snapshot {
 		yellowMonth: number;
 		redMonth: number;
 		/** This month's latest cards, newest first (at most 10). */
-		latest: Array<{ cardId: string; color: 'yellow' | 'red'; at: string; targetKind: string; targetCode: string; targetName: string; departmentName: string | null; reason: string; rule: string | null; revoked: boolean }>;
+		latest: Array<{ cardId: string; color: 'yellow' | 'red'; at: string; targetKind: string; targetCode: string; targetName: string; departmentName: string | null; reason: string; note: string | null; rule: string | null; revoked: boolean }>;
 		/** This month's tally by department (revoked cards left out), most first. */
 		byDepartmentMonth: Array<{ departmentCode: string; name: string; yellow: number; red: number }>;
 	};
@@ -166,7 +166,8 @@ export interface Snapshot {
 		name: string;
 		departmentCode: string;
 		departmentName: string;
-		status: WindowStatus | 'serving' | 'absent';
+		/** `calling`: a ticket called, its service not started yet (呼叫中). */
+		status: WindowStatus | 'serving' | 'calling' | 'absent';
 		reason: string | null;
 		staffCode: string | null;
 		staffName: string | null;

@@ -33,7 +33,7 @@ describe('the window terminal view', () => {
 		f.ev('presence.check_issued', '2026-11-20T09:10:00+08:00', { checkId: 'c2', staffCode: 'S002', windowCode: 'W02', respondWithinSec: 60 });
 		f.ev('card.issued', '2026-11-03T10:00:00+08:00', { cardId: 'k-old', color: 'yellow', target: { kind: 'staff', code: 'S001' }, reason: 'absent' });
 		f.ev('card.issued', '2026-10-30T10:00:00+08:00', { cardId: 'k-last-month', color: 'red', target: { kind: 'staff', code: 'S001' }, reason: 'absent' });
-		f.ev('card.issued', '2026-11-19T10:00:00+08:00', { cardId: 'k-window', color: 'red', target: { kind: 'window', code: 'W01' }, reason: 'complaint', rule: 'idle-while-waiting' });
+		f.ev('card.issued', '2026-11-19T10:00:00+08:00', { cardId: 'k-window', color: 'red', target: { kind: 'window', code: 'W01' }, reason: 'complaint', rule: 'idle-while-waiting', note: '有人等候时窗口空闲 12 分钟' });
 		f.ev('card.issued', '2026-11-19T10:00:00+08:00', { cardId: 'k-other', color: 'red', target: { kind: 'staff', code: 'S002' }, reason: 'absent' });
 
 		const v = terminalView(f.state, f.org, 'S001', ms('2026-11-20T09:10:30+08:00'), TZ)!;
@@ -42,7 +42,7 @@ describe('the window terminal view', () => {
 		expect(v.today).toEqual({ called: 1, completed: 0, noShows: 0 });
 		expect(v.openChecks.map((c) => [c.checkId, c.deadline])).toEqual([['c1', ms('2026-11-20T09:11:00+08:00')]]);
 		expect(v.cards.map((c) => c.cardId)).toEqual(['k-window', 'k-old']);
-		expect(v.cards[0]).toMatchObject({ target: 'window', rule: 'idle-while-waiting', color: 'red' });
+		expect(v.cards[0]).toMatchObject({ target: 'window', rule: 'idle-while-waiting', color: 'red', note: '有人等候时窗口空闲 12 分钟', revokeReason: null });
 
 		// Exactly at the deadline the check is still open; a moment later it is missed (even before the server judges it).
 		expect(terminalView(f.state, f.org, 'S001', ms('2026-11-20T09:11:00+08:00'), TZ)!.openChecks).toHaveLength(1);
@@ -56,7 +56,7 @@ describe('the window terminal view', () => {
 		expect(after.checksToday[0]).toMatchObject({ checkId: 'c1', missed: false, confirmedAt: ms('2026-11-20T09:10:40+08:00') });
 		// A revoked card stays visible, marked.
 		f.ev('card.revoked', '2026-11-20T09:20:00+08:00', { cardId: 'k-window', reason: '系统故障' });
-		expect(terminalView(f.state, f.org, 'S001', ms('2026-11-20T09:21:00+08:00'), TZ)!.cards[0]).toMatchObject({ cardId: 'k-window', revoked: true });
+		expect(terminalView(f.state, f.org, 'S001', ms('2026-11-20T09:21:00+08:00'), TZ)!.cards[0]).toMatchObject({ cardId: 'k-window', revoked: true, revokeReason: '系统故障' });
 	});
 
 	it('knows staff without a window and unknown staff', () => {

@@ -22,7 +22,10 @@ export interface TerminalCard {
 	reason: string | null;
 	rule: string | null;
 	at: number | null;
+	/** The issuer's explanation (说明), or null. */
+	note: string | null;
 	revoked: boolean;
+	revokeReason: string | null;
 	target: 'staff' | 'window' | 'department';
 }
 
@@ -34,6 +37,8 @@ export interface TerminalView {
 	windowCode: string | null;
 	windowName: string | null;
 	centerCode: string | null;
+	/** The center's time zone: the terminal shows its times in it. */
+	timezone: string;
 	onDuty: boolean;
 	window: Pick<WindowState, 'status' | 'reason' | 'ticketNo' | 'ticketState' | 'ticketSince'> | null;
 	/** Today at this window: tickets called, services completed, no-shows. */
@@ -68,7 +73,7 @@ export function terminalView(state: LiveState, org: OrgIndex, staffCode: string,
 	for (const [cardId, c] of state.cards) {
 		const mine = (c.targetKind === 'staff' && c.targetCode === staffCode) || (c.targetKind === 'window' && win && c.targetCode === win.code);
 		if (!mine || c.at == null || monthKey(c.at, tz) !== month) continue;
-		cards.push({ cardId, color: c.color, reason: c.reason ?? null, rule: c.rule ?? null, at: c.at ?? null, revoked: c.revoked, target: c.targetKind! });
+		cards.push({ cardId, color: c.color, reason: c.reason ?? null, rule: c.rule ?? null, at: c.at ?? null, note: c.note ?? null, revoked: c.revoked, revokeReason: c.revokeReason ?? null, target: c.targetKind! });
 	}
 	cards.sort((a, b) => (b.at ?? 0) - (a.at ?? 0));
 
@@ -80,6 +85,7 @@ export function terminalView(state: LiveState, org: OrgIndex, staffCode: string,
 		windowCode: win?.code ?? null,
 		windowName: win?.name ?? null,
 		centerCode: win?.centerCode ?? null,
+		timezone: tz,
 		onDuty: state.onDuty.get(staffCode) ?? false,
 		window: ws ? { status: ws.status, reason: ws.reason, ticketNo: ws.ticketNo, ticketState: ws.ticketState, ticketSince: ws.ticketSince } : null,
 		today: { called: counters?.ticketsCalled ?? 0, completed: counters?.servicesCompleted ?? 0, noShows: counters?.noShows ?? 0 },

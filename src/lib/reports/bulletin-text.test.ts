@@ -62,7 +62,7 @@ describe('bulletin sentences (zh)', () => {
 		);
 		expect(hotlineText(b, 'zh')).toBe(
 			'本月受理市长热线工单3件，办结1件，办结率33.3%，按时办结率100%；回访2件，其中回访成功1件（满意1件、基本满意0件、不满意0件），满意率100%；督办1件，超期1件，退回重办0件。' +
-				'“三率”考核：响应率（签收及时率）—、解决率—、满意率100%，按30/35/35加权综合100%；退单0件（退单率0%），延期0件（延期率0%），重复来电0件（重复来电率0%）。本月受理工单中已办结的占33.3%。'
+				'“三率”考核：响应率（签收及时率）无数据、解决率无数据、满意率100%，按30/35/35加权综合100%；退单0件（退单率0%），延期0件（延期率0%），重复来电0件（重复来电率0%）。本月受理工单中已办结的占33.3%。'
 		);
 		// With the year's counters (October alone here) the year to date follows; a bulletin published before v1.1 keeps its text.
 		const withYear = buildBulletinFigures({ ...INPUT, yearCounters: INPUT.counters });
@@ -78,6 +78,16 @@ describe('bulletin sentences (zh)', () => {
 		expect(indicatorText(b.indicators[1], 'zh')).toBe('2026年8月：兴隆台区“self_service_rate”占比30%。');
 	});
 
+	it('an empty rate reads 无数据, never a dash (it reads as 一 in the serif)', () => {
+		const empty = buildBulletinFigures({ month: '2026-09', scope: { kind: 'all' }, org: f.org, counters: () => undefined, cards: new Map(), indicators: new Map(), scoring: DEFAULT_SCORING, now: ms('2026-11-03T09:00:00+08:00'), seq: 1 });
+		for (const text of [casesText(empty, 'zh'), presenceText(empty, 'zh'), hotlineText(empty, 'zh')]) {
+			expect(text).toContain('无数据');
+			expect(text).not.toContain('—');
+		}
+		expect(presenceText(empty, 'zh')).toContain('响应率无数据');
+		expect(presenceText(empty, 'en')).toContain('response rate n/a');
+	});
+
 	it('free text as paragraphs', () => {
 		expect(paragraphs('一是……\n\n  二是……  \n')).toEqual(['一是……', '二是……']);
 	});
@@ -87,7 +97,7 @@ describe('bulletin sentences (en)', () => {
 	it('reads in English', () => {
 		expect(hotlineText(b, 'en')).toBe(
 			'The hotline received 3 tickets and closed 1: closure rate 33.3%, on time 100%. 2 callbacks, 1 reached (1 satisfied, 0 basically satisfied, 0 unsatisfied): satisfaction 100%. 1 put under supervision, 1 overdue, 0 reopened.' +
-				" Three rates: response (taken in time) —, solved —, satisfaction 100%; weighted 30/35/35: 100%. 0 returned (0%), 0 extended (0%), 0 repeat calls (0%). Of this month's tickets, 33.3% are closed."
+				" Three rates: response (taken in time) n/a, solved n/a, satisfaction 100%; weighted 30/35/35: 100%. 0 returned (0%), 0 extended (0%), 0 repeat calls (0%). Of this month's tickets, 33.3% are closed."
 		);
 		expect(indicatorText(b.indicators[0], 'en')).toBe('October 2026 (previous: September 2026): 外市 70%; 双台子区 62.5% (+12.5 pp); 兴隆台区 62.5% (+2.5 pp).');
 	});

@@ -33,7 +33,8 @@ export function bulletinTitle(f: Pick<BulletinFigures, 'issuer' | 'month'>, lang
 }
 
 /** A rate as written in the text: 96.8% or —. */
-export const pct = (v: number | null) => (v === null ? '—' : `${v}%`);
+/** A percent; an empty rate reads 无数据 (a dash reads as 一 in the bulletin's serif). */
+export const pct = (v: number | null, lang: Lang = 'zh') => (v === null ? (lang === 'zh' ? '无数据' : 'n/a') : `${v}%`);
 /** Percentage points with a sign: +1.61 / −0.5 / 0. */
 export const pp = (v: number | null) => (v === null ? '—' : v > 0 ? `+${v}` : v < 0 ? `−${-v}` : '0');
 
@@ -186,8 +187,8 @@ export function casesText(f: BulletinFigures, lang: Lang): string {
 	const item = (i: { name: string; casesAccepted: number }) => (lang === 'zh' ? `${i.name}（${i.casesAccepted}件）` : `${i.name} (${i.casesAccepted})`);
 	let text =
 		lang === 'zh'
-			? `当月受理业务${t.casesAccepted}件（其中网上受理${t.casesAcceptedOnline}件），办结${t.casesCompleted}件，其中即时办结${t.casesImmediate}件，即办率${pct(t.immediateRate)}；提前办结${t.casesEarly}件，按时办结率${pct(t.onTimeRate)}；超期办件${t.casesOverdue}件。大厅排队取号${t.ticketsIssued}人次，窗口办理完成${t.servicesCompleted}人次。`
-			: `${t.casesAccepted} cases were accepted (${t.casesAcceptedOnline} online) and ${t.casesCompleted} completed, ${t.casesImmediate} of them on the spot (immediate rate ${pct(t.immediateRate)}); ${t.casesEarly} were completed early, ${pct(t.onTimeRate)} on time; ${t.casesOverdue} went overdue. The hall issued ${t.ticketsIssued} queue tickets and windows completed ${t.servicesCompleted} services. `;
+			? `当月受理业务${t.casesAccepted}件（其中网上受理${t.casesAcceptedOnline}件），办结${t.casesCompleted}件，其中即时办结${t.casesImmediate}件，即办率${pct(t.immediateRate, lang)}；提前办结${t.casesEarly}件，按时办结率${pct(t.onTimeRate, lang)}；超期办件${t.casesOverdue}件。大厅排队取号${t.ticketsIssued}人次，窗口办理完成${t.servicesCompleted}人次。`
+			: `${t.casesAccepted} cases were accepted (${t.casesAcceptedOnline} online) and ${t.casesCompleted} completed, ${t.casesImmediate} of them on the spot (immediate rate ${pct(t.immediateRate, lang)}); ${t.casesEarly} were completed early, ${pct(t.onTimeRate, lang)} on time; ${t.casesOverdue} went overdue. The hall issued ${t.ticketsIssued} queue tickets and windows completed ${t.servicesCompleted} services. `;
 	if (busy.length) text += lang === 'zh' ? `受理业务前${nth(busy.length)}名：${join(busy.map(item), lang)}` : `Busiest departments: ${join(busy.map(item), lang)}`;
 	if (busy.length && idle) text += lang === 'zh' ? `，另有${idle}个部门受理量为0。` : `; ${idle} departments accepted none. `;
 	else if (busy.length) text += lang === 'zh' ? '。' : '. ';
@@ -213,10 +214,10 @@ export function complaintsText(f: BulletinFigures, lang: Lang): string {
 	const t = f.totals;
 	if (lang === 'zh') {
 		const c = t.complaints === null ? '本月有效投诉举报明细已超过保存期限。' : `本月发生有效投诉举报${t.complaints}件。`;
-		return `${c}收到群众评价${t.ratings}条，其中满意（4–5分）${t.ratingsGood}条、差评（1–2分）${t.ratingsBad}条，满意率${pct(t.satisfactionRate)}。`;
+		return `${c}收到群众评价${t.ratings}条，其中满意（4–5分）${t.ratingsGood}条、差评（1–2分）${t.ratingsBad}条，满意率${pct(t.satisfactionRate, lang)}。`;
 	}
 	const c = t.complaints === null ? 'Complaint details are no longer kept for this month. ' : `${t.complaints} substantiated complaints. `;
-	return `${c}${t.ratings} reviews: ${t.ratingsGood} satisfied (4–5), ${t.ratingsBad} bad (1–2); satisfaction ${pct(t.satisfactionRate)}.`;
+	return `${c}${t.ratings} reviews: ${t.ratingsGood} satisfied (4–5), ${t.ratingsBad} bad (1–2); satisfaction ${pct(t.satisfactionRate, lang)}.`;
 }
 
 /** 4. presence checks (who missed most) and cards (how many, why). */
@@ -232,7 +233,7 @@ export function presenceText(f: BulletinFigures, lang: Lang): string {
 			: `${reasonLabel(r.reason, lang).toLowerCase()}: ${[r.yellow ? `${r.yellow} yellow` : '', r.red ? `${r.red} red` : ''].filter(Boolean).join(', ')}`
 	);
 	if (lang === 'zh') {
-		let text = `本月开展在岗抽查${p.checks}人次，按时确认${p.confirmed}人次，未确认${p.missed}人次，响应率${pct(p.responseRate)}。`;
+		let text = `本月开展在岗抽查${p.checks}人次，按时确认${p.confirmed}人次，未确认${p.missed}人次，响应率${pct(p.responseRate, lang)}。`;
 		if (windows.length) text += `未确认较多的窗口：${join(windows.map(wItem), lang)}。`;
 		text += `共发出黄牌${c.yellow}张、红牌${c.red}张`;
 		if (c.kept && c.revoked) text += `（另有${c.revoked}张经核实撤销，不计入）`;
@@ -241,7 +242,7 @@ export function presenceText(f: BulletinFigures, lang: Lang): string {
 		if (reds.length) text += `被出红牌的：${join(reds.map((x) => `${x.name}${x.departmentName && x.kind !== 'department' ? `（${x.departmentName}）` : ''}${x.red}张`), lang)}。`;
 		return text;
 	}
-	let text = `${p.checks} presence checks: ${p.confirmed} confirmed in time, ${p.missed} missed; response rate ${pct(p.responseRate)}. `;
+	let text = `${p.checks} presence checks: ${p.confirmed} confirmed in time, ${p.missed} missed; response rate ${pct(p.responseRate, lang)}. `;
 	if (windows.length) text += `Most missed: ${join(windows.map(wItem), lang)}. `;
 	text += `${c.yellow} yellow and ${c.red} red cards`;
 	if (c.kept && c.revoked) text += ` (${c.revoked} more revoked, not counted)`;
@@ -256,8 +257,8 @@ export function hotlineText(f: BulletinFigures, lang: Lang): string {
 	const h = f.hotline;
 	const base =
 		lang === 'zh'
-			? `本月受理市长热线工单${h.received}件，办结${h.closed}件，办结率${pct(h.closureRate)}，按时办结率${pct(h.onTimeRate)}；回访${h.callbacks}件，其中回访成功${h.reached}件（满意${h.satisfied}件、基本满意${h.basic}件、不满意${h.unsatisfied}件），满意率${pct(h.satisfactionRate)}；督办${h.supervised}件，超期${h.overdue}件，退回重办${h.reopened}件。`
-			: `The hotline received ${h.received} tickets and closed ${h.closed}: closure rate ${pct(h.closureRate)}, on time ${pct(h.onTimeRate)}. ${h.callbacks} callbacks, ${h.reached} reached (${h.satisfied} satisfied, ${h.basic} basically satisfied, ${h.unsatisfied} unsatisfied): satisfaction ${pct(h.satisfactionRate)}. ${h.supervised} put under supervision, ${h.overdue} overdue, ${h.reopened} reopened.`;
+			? `本月受理市长热线工单${h.received}件，办结${h.closed}件，办结率${pct(h.closureRate, lang)}，按时办结率${pct(h.onTimeRate, lang)}；回访${h.callbacks}件，其中回访成功${h.reached}件（满意${h.satisfied}件、基本满意${h.basic}件、不满意${h.unsatisfied}件），满意率${pct(h.satisfactionRate, lang)}；督办${h.supervised}件，超期${h.overdue}件，退回重办${h.reopened}件。`
+			: `The hotline received ${h.received} tickets and closed ${h.closed}: closure rate ${pct(h.closureRate, lang)}, on time ${pct(h.onTimeRate, lang)}. ${h.callbacks} callbacks, ${h.reached} reached (${h.satisfied} satisfied, ${h.basic} basically satisfied, ${h.unsatisfied} unsatisfied): satisfaction ${pct(h.satisfactionRate, lang)}. ${h.supervised} put under supervision, ${h.overdue} overdue, ${h.reopened} reopened.`;
 	// Bulletins published before v1.1 have no three rates or year to date: their text stays as it was.
 	if (h.acknowledgedOnTimeRate === undefined) return base;
 	const w = h.weights ?? { response: 30, resolved: 35, satisfaction: 35 };
@@ -265,15 +266,15 @@ export function hotlineText(f: BulletinFigures, lang: Lang): string {
 	const y = h.year;
 	return lang === 'zh'
 		? base +
-				`“三率”考核：响应率（签收及时率）${pct(h.acknowledgedOnTimeRate)}、解决率${pct(h.resolvedRate ?? null)}、满意率${pct(h.satisfactionRate)}，按${w.response}/${w.resolved}/${w.satisfaction}加权综合${pct(h.compositeRate ?? null)}；退单${h.returned ?? 0}件（退单率${pct(h.returnRate ?? null)}），延期${h.extended ?? 0}件（延期率${pct(h.extensionRate ?? null)}），重复来电${h.merged ?? 0}件（重复来电率${pct(h.repeatRate ?? null)}）` +
-				(h.callsOffered ? `；来电${h.callsOffered}个，接通率${pct(h.callAnswerRate ?? null)}，15秒接通率${pct(h.answeredIn15sRate ?? null)}` : '') +
-				`。本月受理工单中已办结的占${pct(h.cohortClosureRate ?? null)}。` +
-				(y ? `1—${month}月累计受理${y.received}件，办结${y.closed}件，办结率${pct(y.closureRate)}（受理件办结率${pct(y.cohortClosureRate)}）。` : '')
+				`“三率”考核：响应率（签收及时率）${pct(h.acknowledgedOnTimeRate, lang)}、解决率${pct(h.resolvedRate ?? null, lang)}、满意率${pct(h.satisfactionRate, lang)}，按${w.response}/${w.resolved}/${w.satisfaction}加权综合${pct(h.compositeRate ?? null, lang)}；退单${h.returned ?? 0}件（退单率${pct(h.returnRate ?? null, lang)}），延期${h.extended ?? 0}件（延期率${pct(h.extensionRate ?? null, lang)}），重复来电${h.merged ?? 0}件（重复来电率${pct(h.repeatRate ?? null, lang)}）` +
+				(h.callsOffered ? `；来电${h.callsOffered}个，接通率${pct(h.callAnswerRate ?? null, lang)}，15秒接通率${pct(h.answeredIn15sRate ?? null, lang)}` : '') +
+				`。本月受理工单中已办结的占${pct(h.cohortClosureRate ?? null, lang)}。` +
+				(y ? `1—${month}月累计受理${y.received}件，办结${y.closed}件，办结率${pct(y.closureRate, lang)}（受理件办结率${pct(y.cohortClosureRate, lang)}）。` : '')
 		: base +
-				` Three rates: response (taken in time) ${pct(h.acknowledgedOnTimeRate)}, solved ${pct(h.resolvedRate ?? null)}, satisfaction ${pct(h.satisfactionRate)}; weighted ${w.response}/${w.resolved}/${w.satisfaction}: ${pct(h.compositeRate ?? null)}. ${h.returned ?? 0} returned (${pct(h.returnRate ?? null)}), ${h.extended ?? 0} extended (${pct(h.extensionRate ?? null)}), ${h.merged ?? 0} repeat calls (${pct(h.repeatRate ?? null)})` +
-				(h.callsOffered ? `; ${h.callsOffered} calls, ${pct(h.callAnswerRate ?? null)} answered, ${pct(h.answeredIn15sRate ?? null)} within 15 s` : '') +
-				`. Of this month's tickets, ${pct(h.cohortClosureRate ?? null)} are closed.` +
-				(y ? ` January–${month} to date: ${y.received} received, ${y.closed} closed, closure rate ${pct(y.closureRate)} (closed of received ${pct(y.cohortClosureRate)}).` : '');
+				` Three rates: response (taken in time) ${pct(h.acknowledgedOnTimeRate, lang)}, solved ${pct(h.resolvedRate ?? null, lang)}, satisfaction ${pct(h.satisfactionRate, lang)}; weighted ${w.response}/${w.resolved}/${w.satisfaction}: ${pct(h.compositeRate ?? null, lang)}. ${h.returned ?? 0} returned (${pct(h.returnRate ?? null, lang)}), ${h.extended ?? 0} extended (${pct(h.extensionRate ?? null, lang)}), ${h.merged ?? 0} repeat calls (${pct(h.repeatRate ?? null, lang)})` +
+				(h.callsOffered ? `; ${h.callsOffered} calls, ${pct(h.callAnswerRate ?? null, lang)} answered, ${pct(h.answeredIn15sRate ?? null, lang)} within 15 s` : '') +
+				`. Of this month's tickets, ${pct(h.cohortClosureRate ?? null, lang)} are closed.` +
+				(y ? ` January–${month} to date: ${y.received} received, ${y.closed} closed, closure rate ${pct(y.closureRate, lang)} (closed of received ${pct(y.cohortClosureRate, lang)}).` : '');
 }
 
 /** One indicator: every region's value in ranking order, with the change against the previous period. */

@@ -126,7 +126,9 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 	let stopping = false;
 
 	const reloadOrg = () => orgSetting.reload();
-	const demo = config.simulate === 'off' ? null : await DemoRunner.prepare({ db, config, credentials, ingest, reloadOrg, org, log, embedded: !pg });
+	const demo = config.simulate === 'off' ? null : await DemoRunner.prepare({ db, config, credentials, ingest, reloadOrg, org, log, embedded: !pg, judge: (now) => writer.judge(now) });
+	// While the demo feeds its history, deadlines are judged at the history's front, not today.
+	if (demo) writer.useClock(() => demo.historyFront ?? Date.now());
 	demo?.start();
 	const commandContext = (actor: string): CommandContext => ({ db, credentials, ingest, org, walls, actor });
 	const control = !pg && config.controlSocket ? await serveControl(config.dataDir, (req) => runCommand(commandContext(`cli:${req.actor}`), req.group, req.argv)) : null;

@@ -50,6 +50,8 @@ export class WriterLoops {
 	private lastCheckpoint = Date.now();
 	private lastRollups = Date.now();
 	private lastFollowerPrune = Date.now();
+	/** The deadline judge's clock: the real one, or the front of a history being fed (the demo's backfill). */
+	private clock: () => number = Date.now;
 
 	constructor(
 		private deps: WriterDeps,
@@ -81,12 +83,27 @@ export class WriterLoops {
 		await this.checkpoint(true).catch(() => {});
 	}
 
-	private async derive(): Promise<void> {
+	/**
+	 * Judge deadlines by this clock from now on. A history fed faster than it happened (the demo's
+	 * backfill of last month) is judged at its own front, never at today's time: otherwise every
+	 * ticket still open in it would be judged overdue.
+	 */
+	useClock(clock: () => number): void {
+		this.clock = clock;
+	}
+
+	/** Judge deadlines as of `now` (the judge's clock by default); waits for a run in progress. */
+	async judge(now = this.clock()): Promise<void> {
+		while (this.deriving) await new Promise((r) => setTimeout(r, 5));
+		await this.derive(now);
+	}
+
+	private async derive(at?: number): Promise<void> {
 		if (!this.leader || this.deriving || this.stopping) return;
 		const { projector, ingest, org, rules, log } = this.deps;
 		this.deriving = true;
 		try {
-			const now = Date.now();
+			const now = at ?? this.clock();
 			const r = rules();
 			const due = [...dueDerivedEvents(projector.state, now), ...dueRuleCards(projector.state, now, { settings: r.settings, calendar: r.calendar, org: org() })].filter(
 				(d) => !this.pending.has(d.id) && !this.settled.has(d.id)

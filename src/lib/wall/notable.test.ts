@@ -17,6 +17,9 @@ describe('eventItem', () => {
 		expect(item).toMatchObject({ key: 'card:c1', kind: 'red', tag: '红牌', text: '张伟 · 离岗 · 规则 在岗抽查未确认', time: '09:30' });
 		const en = eventItem(ev('card.issued', { cardId: 'c2', color: 'yellow', target: { kind: 'staff', code: 'S001' }, reason: 'absent', rule: 'presence_missed' }), snap(), translator('en'), NOW);
 		expect(en?.text).toContain('rule Missed presence check');
+		// The issuer's note (说明) follows the reason.
+		const noted = eventItem(ev('card.issued', { cardId: 'c3', color: 'yellow', target: { kind: 'staff', code: 'S001' }, reason: 'misconduct', note: '上班时间玩手机' }), snap(), t, NOW);
+		expect(noted?.text).toBe('张伟 · 违规 · 上班时间玩手机 · 人工');
 	});
 
 	it('shows a missed check with the window, and only bad reviews', () => {

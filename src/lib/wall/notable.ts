@@ -66,7 +66,7 @@ export function eventItem(e: LiveEvent, snap: Snapshot | null, t: T, now: number
 				key: `card:${str(d.cardId)}`,
 				kind: color,
 				tag: t(color === 'red' ? 'cards.red' : 'cards.yellow'),
-				text: join(place, nameOf(str(target.kind), str(target.code)), reasonLabel(str(d.reason), t), rule ? t('cards.byRule', { rule: ruleLabel(rule, t.lang) }) : t('cards.byHand')),
+				text: join(place, nameOf(str(target.kind), str(target.code)), reasonLabel(str(d.reason), t), str(d.note), rule ? t('cards.byRule', { rule: ruleLabel(rule, t.lang) }) : t('cards.byHand')),
 				time,
 				at
 			};
@@ -127,7 +127,7 @@ export function snapshotItems(snap: Snapshot | null, t: T, now: number): TickIte
 			key: `card:${c.cardId}`,
 			kind: c.color,
 			tag: t(c.color === 'red' ? 'cards.red' : 'cards.yellow'),
-			text: join(c.targetName || c.targetCode, c.departmentName && c.departmentName !== c.targetName ? c.departmentName : '', reasonLabel(c.reason, t), c.rule ? t('cards.byRule', { rule: ruleLabel(c.rule, t.lang) }) : t('cards.byHand')),
+			text: join(c.targetName || c.targetCode, c.departmentName && c.departmentName !== c.targetName ? c.departmentName : '', reasonLabel(c.reason, t), c.note ?? '', c.rule ? t('cards.byRule', { rule: ruleLabel(c.rule, t.lang) }) : t('cards.byHand')),
 			time: shortTime(c.at, now),
 			at: Date.parse(c.at)
 		});

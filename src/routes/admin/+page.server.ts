@@ -19,6 +19,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 	]);
 	return {
 		counts: { users: count(u), keys: count(k), tokens: count(t), quarantine: count(q), walls: walls.length, seq: rt.projector.seq },
-		recent: recent.map((r) => ({ id: r.id, at: r.at.toISOString(), actor: r.actor, action: r.action, target: r.target }))
+		recent: recent.map((r) => ({ id: r.id, at: r.at.toISOString(), actor: r.actor, action: r.action, target: r.target })),
+		names: await rt.accounts.namesOf(recent.map((r) => r.actor))
 	};
 };

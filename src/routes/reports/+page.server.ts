@@ -15,6 +15,7 @@ export const load: PageServerLoad = async (event) => {
 		months: recentMonths(event.locals.services.org(), 13, scope).map((month) => ({ month, latest: latest.get(month) ?? null })),
 		published,
 		query: scopeQuery(event.url),
-		canPublish: event.locals.user!.roles.includes('leader')
+		canPublish: event.locals.user!.roles.includes('leader'),
+		names: await rt.accounts.namesOf(published.map((p) => p.publishedBy))
 	};
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cardRows, cardTallies } from '$lib/domain/cards';
+import { cardRows, cardTallies, cardTargetName } from '$lib/domain/cards';
 import type { RoundTarget } from '$lib/domain/presence';
 import { monthKey, DEFAULT_TZ } from '$lib/domain/time';
 import { auditRequest } from '$lib/server/audit';
@@ -80,12 +80,13 @@ export const actions: Actions = {
 		const evidence: EvidenceFile[] = await Promise.all(files.map(async (v) => ({ name: v.name, type: v.type, bytes: new Uint8Array(await v.arrayBuffer()) })));
 		const { cardId } = await rt.cardDesk.issue({ ...input, evidence }, actorOf(event.locals.user!, rt.org()));
 		await auditRequest(rt.handle.db, event, 'card.issue', cardId, { after: { ...input, evidence: evidence.map((e) => ({ name: e.name, size: e.bytes.length })) } });
-		return { form: 'card', issued: cardId };
+		return { form: 'card', issued: { cardId, color: input.color, who: cardTargetName(rt.org(), input.targetKind, input.targetCode) } };
 	}),
 	revokeCard: formAction('revoke', REVOKE, async ({ cardId, reason }, event) => {
 		const rt = event.locals.services;
 		await rt.cardDesk.revoke(cardId, reason, actorOf(event.locals.user!, rt.org()));
 		await auditRequest(rt.handle.db, event, 'card.revoke', cardId, { before: { revoked: false }, after: { revoked: true, reason } });
-		return { form: 'revoke', revoked: cardId };
+		const c = rt.projector.state.cards.get(cardId);
+		return { form: 'revoke', revoked: { cardId, color: c?.color ?? 'yellow', who: cardTargetName(rt.org(), c?.targetKind ?? 'staff', c?.targetCode ?? '') } };
 	})
 };

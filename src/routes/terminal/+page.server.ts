@@ -4,10 +4,14 @@ import { PAUSE_REASONS, type TerminalAction } from '$lib/server/supervision/term
 import type { Actions, PageServerLoad } from './$types';
 
 /** 窗口终端: the signed-in staff member's own window (never another's). */
-export const load: PageServerLoad = ({ locals }) => {
+export const load: PageServerLoad = async ({ locals }) => {
 	const rt = locals.services;
 	const staffCode = locals.user!.staffCode;
-	return { view: staffCode ? rt.terminals.view(staffCode) : null, now: Date.now(), pauseReasons: [...PAUSE_REASONS] };
+	const view = staffCode ? rt.terminals.view(staffCode) : null;
+	// Evidence of the cards listed (the push carries the cards; a new one reloads this).
+	const cardIds = view?.cards.map((c) => c.cardId) ?? [];
+	const evidence = staffCode && cardIds.length ? await rt.cardDesk.evidenceOfOwn(cardIds, staffCode) : new Map();
+	return { view, now: Date.now(), pauseReasons: [...PAUSE_REASONS], cardIds, evidence: Object.fromEntries(evidence) as Record<string, Array<{ key: string; filename: string }>> };
 };
 
 const text = z.string().default('');
@@ -18,6 +22,8 @@ export const actions: Actions = {
 	/** One terminal action → one event in the log (sender `terminal:USERNAME`: the record of who did what, when). */
 	act: formAction('act', ACT, async (input, event) => {
 		const { view } = await event.locals.services.terminals.act(event.locals.user!, input as TerminalAction & Record<string, unknown>);
-		return { view, now: Date.now() };
+		// What was done, said back (重呼 changes nothing on the screen but is heard in the hall).
+		const said = input.action === 'recall' || input.action === 'call_next' ? { action: input.action as 'recall' | 'call_next', ticketNo: view?.window?.ticketNo ?? null } : null;
+		return { view, now: Date.now(), done: said };
 	})
 };

@@ -20,9 +20,10 @@ export class LoginPage {
 	}
 }
 
-/** A new browser (context) at 1440×900 in Chinese, signed in as `username` (the sign-in sent, not awaited). */
-export async function signedInPage(browser: Browser, baseUrl: string, username: string, password: string): Promise<Page> {
-	const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+/** A new browser (context) at 1440×900 (or the given size; a phone below 600 px wide) in Chinese, signed in as `username` (the sign-in sent, not awaited). */
+export async function signedInPage(browser: Browser, baseUrl: string, username: string, password: string, viewport = { width: 1440, height: 900 }): Promise<Page> {
+	const phone = viewport.width < 600;
+	const ctx = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', isMobile: phone, hasTouch: phone });
 	const page = await ctx.newPage();
 	const login = new LoginPage(page);
 	await login.open(baseUrl);

@@ -18,6 +18,10 @@ export interface CardState {
 	targetCode?: string;
 	reason?: string;
 	rule?: string | null;
+	/** The issuer's explanation (说明), when given. */
+	note?: string | null;
+	/** Why it was revoked, once it is. */
+	revokeReason?: string | null;
 }
 
 export const cardMaps = {
@@ -53,7 +57,8 @@ export function evolveCards(state: CardSlice & CountSlice, e: CardEvent, day: st
 				targetKind: d.target.kind,
 				targetCode: d.target.code,
 				reason: d.reason,
-				rule: d.rule ?? null
+				rule: d.rule ?? null,
+				...(d.note ? { note: d.note } : {})
 			});
 			count(state, e.place, day, cardDelta(d.color, d.rule ?? null, 1));
 			return;
@@ -62,6 +67,7 @@ export function evolveCards(state: CardSlice & CountSlice, e: CardEvent, day: st
 			const c = state.cards.get(e.data.cardId);
 			if (!c || c.revoked) return;
 			c.revoked = true;
+			c.revokeReason = e.data.reason;
 			count(state, c.place, c.day, cardDelta(c.color, c.rule ?? null, -1));
 			return;
 		}

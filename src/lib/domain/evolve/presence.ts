@@ -19,6 +19,8 @@ export interface CheckState {
 	missedDay: string | null;
 	/** Seq of the `presence.check_missed` event (for the cards it causes). */
 	missedSeq?: number | null;
+	/** The round it was issued in, when the sender said. */
+	roundId?: string;
 }
 
 export const presenceMaps = {
@@ -59,7 +61,8 @@ export function evolvePresence(state: PresenceSlice & CountSlice, e: PresenceEve
 				deadline: at + d.respondWithinSec * 1000,
 				confirmedAt: null,
 				missed: false,
-				missedDay: null
+				missedDay: null,
+				...(d.roundId ? { roundId: d.roundId } : {})
 			});
 			count(state, place, day, { checksIssued: 1 });
 			return;

@@ -47,5 +47,12 @@ export const common: Record<keyof typeof zh, string> = {
 	'form.oneOf': 'expected one of {values}',
 	'form.invalid': 'invalid ({detail})',
 	'form.fieldProblem': '{field}: {problem}',
+	'error.notFound': 'No such page or record',
+	'error.forbidden': 'You may not see this page',
+	'error.signIn': 'Please sign in first',
+	'error.server': 'Something went wrong on the server; try again later',
+	'error.bad': 'The request is not right',
+	'error.status': 'Error {n}',
+	'error.home': 'Home',
 	worded: '{en}'
 };

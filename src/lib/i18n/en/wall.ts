@@ -62,6 +62,7 @@ export const wall: Record<keyof typeof zh, string> = {
 	'hall.noWaiting': 'Nobody is waiting',
 	'hall.noWindows': 'No window data',
 	'status.serving': 'Serving',
+	'status.calling': 'Calling',
 	'status.open': 'Idle',
 	'status.paused': 'Paused',
 	'status.closed': 'Closed',

@@ -51,5 +51,12 @@ export const common = {
 	'form.invalid': '填写有误（{detail}）',
 	'form.fieldProblem': '{field}：{problem}',
 	/** Text a service or the domain already worded in both languages (the one key whose languages differ in parameters). */
-	worded: '{zh}'
+	worded: '{zh}',
+	'error.notFound': '页面或记录不存在',
+	'error.forbidden': '您没有查看此页面的权限',
+	'error.signIn': '请先登录',
+	'error.server': '服务器出错，请稍后再试',
+	'error.bad': '请求有误',
+	'error.status': '错误代码 {n}',
+	'error.home': '返回首页'
 } as const;

@@ -42,7 +42,7 @@ export const reports = {
 
 	// ── 区域指标 /reports/indicators
 	'indicators.title': '区域指标',
-	'indicators.intro': '“进一网”“网上办”“进一门”“最多跑一次”及自定义指标按区划排名：数值高者在前，数值相同名次相同；“变化”为与上一个报送期相比的百分点。数据来自省级平台经接口报送的 indicator.reported 事件，管理员也可在下方录入。',
+	'indicators.intro': '“进一网”“网上办”“进一门”“最多跑一次”及自定义指标按区划排名：数值高者在前，数值相同名次相同；“变化”为与上一个报送期相比的百分点。数据由省级平台通过接口报送，管理员也可在下方录入。',
 	'indicators.period': '期间',
 	'indicators.rank': '名次',
 	'indicators.region': '区划',

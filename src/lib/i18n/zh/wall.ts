@@ -60,6 +60,7 @@ export const wall = {
 	'hall.noWaiting': '当前无人等候',
 	'hall.noWindows': '暂无窗口数据',
 	'status.serving': '办理中',
+	'status.calling': '呼叫中',
 	'status.open': '空闲',
 	'status.paused': '暂停',
 	'status.closed': '关闭',

@@ -47,6 +47,7 @@ export const ACCESS: Record<string, Access> = {
 	'/wall/rankings': { kind: 'signed-in', roles: READ_ROLES, display: true },
 	'/wall/map': { kind: 'signed-in', roles: READ_ROLES, display: true }, // a region wall's map (GeoJSON from /admin/maps)
 	'/terminal': { kind: 'signed-in', roles: ['window_staff'] },
+	'/terminal/evidence/[id]': { kind: 'signed-in', roles: ['window_staff'] }, // evidence of the staff member's own cards
 	'/supervision': { kind: 'signed-in', roles: SUPERVISION },
 	'/supervision/export': { kind: 'signed-in', roles: SUPERVISION },
 	'/supervision/evidence/[id]': { kind: 'signed-in', roles: SUPERVISION },

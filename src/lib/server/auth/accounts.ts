@@ -5,7 +5,7 @@
  */
 import { hash, verify } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { ROLES, type Role, type UserScope } from '../../domain/roles';
 import type { OrgIndex } from '../../domain/org';
@@ -128,6 +128,23 @@ export class Accounts {
 
 	async list() {
 		return (await this.db.select().from(users).orderBy(asc(users.id))).map((r) => ({ ...userFromRow(r), disabledAt: r.disabledAt, lastLoginAt: r.lastLoginAt, createdAt: r.createdAt }));
+	}
+
+	/**
+	 * People by name: each actor (`user:li`, `li`, `terminal:li`) → the account's name (李督查), or
+	 * its username when it has none. Actors that are not accounts (system, a key) are left out.
+	 */
+	async namesOf(actors: Iterable<string>): Promise<Record<string, string>> {
+		const wanted = new Map<string, string[]>();
+		for (const a of new Set(actors)) {
+			const u = a.replace(/^(user|terminal|cli):/, '');
+			wanted.set(u, [...(wanted.get(u) ?? []), a]);
+		}
+		if (!wanted.size) return {};
+		const rows = await this.db.select({ username: users.username, displayName: users.displayName }).from(users).where(inArray(users.username, [...wanted.keys()]));
+		const out: Record<string, string> = {};
+		for (const r of rows) for (const a of wanted.get(r.username) ?? []) out[a] = r.displayName || r.username;
+		return out;
 	}
 
 	async get(id: number) {

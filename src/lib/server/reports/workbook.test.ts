@@ -48,9 +48,12 @@ describe('Excel exports keep formula-like text as text', () => {
 		expect(hostile.every((c) => c.type === ExcelJS.ValueType.String)).toBe(true);
 	});
 
-	it('the cards export: target, department and reason', async () => {
-		const row = (i: number): CardRow => ({ cardId: `c${i}`, color: 'red', at: Date.parse('2026-11-03T09:00:00+08:00'), targetKind: 'staff', targetCode: 'S001', targetName: HOSTILE[i], departmentCode: 'GSJ', departmentName: HOSTILE[(i + 1) % 4], centerCode: 'HC1', reason: HOSTILE[(i + 2) % 4], rule: null, revoked: false });
-		const all = await cells(await cardsWorkbook('2026-11', [0, 1, 2, 3].map(row), { reason: (r) => r, color: (c) => c, kind: (k) => k }));
+	it('the cards export: target, department, reason, note, evidence and revoke reason', async () => {
+		const row = (i: number): CardRow => ({ cardId: `c${i}`, color: 'red', at: Date.parse('2026-11-03T09:00:00+08:00'), targetKind: 'staff', targetCode: 'S001', targetName: HOSTILE[i], departmentCode: 'GSJ', departmentName: HOSTILE[(i + 1) % 4], centerCode: 'HC1', reason: HOSTILE[(i + 2) % 4], rule: null, note: HOSTILE[(i + 3) % 4], revoked: true, revokeReason: HOSTILE[i] });
+		const evidence = new Map([['c0', [{ filename: HOSTILE[1] }]]]);
+		const all = await cells(await cardsWorkbook('2026-11', [0, 1, 2, 3].map(row), { reason: (r) => r, color: (c) => c, kind: (k) => k }, evidence));
+		const headers = all.slice(0, 12).map((c) => c.value);
+		expect(headers).toEqual(expect.arrayContaining(['说明', '证据', '撤销原因']));
 		expect(all.filter((c) => c.type === ExcelJS.ValueType.Formula || c.formula)).toEqual([]);
 		const hostile = all.filter((c) => HOSTILE.includes(String(c.value)));
 		expect(new Set(hostile.map((c) => c.value))).toEqual(new Set(HOSTILE));

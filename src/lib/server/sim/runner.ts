@@ -29,8 +29,15 @@ interface DemoSetting {
 	simulatedUntil: number | null;
 }
 
-/** A fresh demo backfills this many days so month figures (hotline closures take days) look like a running center. */
-const BACKFILL_DAYS = 3;
+/**
+ * Where a fresh demo's history starts: 00:00 (Asia/Shanghai) on the first day of the previous
+ * month, so last month's bulletin reads like a real one (a whole month of queues, cases, hotline
+ * tickets and cards) and this month's figures run up to now.
+ */
+export function demoHistoryStart(now: number): number {
+	const local = new Date(now + 8 * 3_600_000);
+	return Date.UTC(local.getUTCFullYear(), local.getUTCMonth() - 1, 1) - 8 * 3_600_000;
+}
 
 export interface DemoCredentials {
 	ingestKey: string;
@@ -46,7 +53,12 @@ export interface PrepareDeps {
 	org: () => OrgIndex;
 	log: (msg: string) => void;
 	embedded: boolean;
+	/** Judge deadlines as of a moment of the history (after each step of the backfill). */
+	judge?: (now: number) => Promise<void>;
 }
+
+/** The backfill feeds history in steps this long, judging deadlines after each (so a late reply is late). */
+const BACKFILL_STEP_MS = 10 * 60_000;
 
 export class DemoRunner {
 	private timer: ReturnType<typeof setInterval> | null = null;
@@ -54,6 +66,8 @@ export class DemoRunner {
 	private sim: DaySimulator;
 	/** Events the simulator has fed, for the console/bench. */
 	fed = 0;
+	/** While the history is fed: the moment it has reached (the deadline judge's clock meanwhile). */
+	historyFront: number | null = null;
 
 	private constructor(
 		private deps: PrepareDeps,
@@ -89,7 +103,7 @@ export class DemoRunner {
 			await audit(db, { actor: 'system', action: 'demo.seed', detail: { keyName: key.record.name, tokenName: token.record.name } });
 			fs.mkdirSync(config.dataDir, { recursive: true });
 			fs.writeFileSync(credFile, JSON.stringify({ ingestKey: key.key, displayToken: token.token }), { mode: 0o600 });
-			setting = { seeded: true, since: startOfToday(Date.now()) - BACKFILL_DAYS * 86_400_000, simulatedUntil: null };
+			setting = { seeded: true, since: demoHistoryStart(Date.now()), simulatedUntil: null };
 			await db.insert(settings).values({ key: SETTING, value: setting }).onConflictDoUpdate({ target: settings.key, set: { value: setting } });
 			deps.log('empty database: demo center 盘锦市政务服务中心 seeded from the Panjin bulletin');
 		} else if (config.simulate === 'auto' && !setting.seeded) return null;
@@ -104,9 +118,9 @@ export class DemoRunner {
 
 	start(): void {
 		const now = Date.now();
-		// A fresh demo backfills a few days up to now; a resumed one continues where it stopped (at most a day back).
+		// A fresh demo backfills from the start of last month up to now; a resumed one continues where it stopped (at most a day back).
 		const from = this.setting.simulatedUntil ? Math.max(this.setting.simulatedUntil, now - 24 * 3_600_000) : this.setting.since;
-		this.deps.log(`simulator on (SIMULATE=0 turns it off); feeding ${((now - from) / 3_600_000).toFixed(1)} h of history first`);
+		this.deps.log(`simulator on (SIMULATE=0 turns it off); feeding ${((now - from) / 86_400_000).toFixed(1)} days of history first (from ${new Date(from + 8 * 3_600_000).toISOString().slice(0, 10)}); the server answers meanwhile`);
 		void this.backfill(from, now).then(() => {
 			if (!this.stopped) this.timer = setInterval(() => void this.tick(), 1000);
 		});
@@ -114,18 +128,27 @@ export class DemoRunner {
 
 	private last = 0;
 
-	/** Feed history hour by hour, printing progress. */
+	/** Feed history step by step, judging deadlines at each step's end, printing progress per day. */
 	private async backfill(from: number, to: number): Promise<void> {
 		const hours = Math.ceil((to - from) / 3_600_000);
 		let t = from;
-		for (let h = 1; t < to && this.timer === null && !this.stopped; h++) {
-			const next = Math.min(to, t + 3_600_000);
+		this.historyFront = from;
+		let logged = 0;
+		while (t < to && this.timer === null && !this.stopped) {
+			const next = Math.min(to, t + BACKFILL_STEP_MS);
 			await this.feed(t, next);
 			t = next;
-			// Let the server answer requests between chunks (PGlite work runs on this thread).
-			await new Promise((r) => setTimeout(r, 5));
-			if (h % 6 === 0 || t >= to) this.deps.log(`simulator: history ${h}/${hours} h fed (${this.fed} events)`);
+			this.historyFront = t;
+			await this.deps.judge?.(t);
+			// Let the server answer requests between steps (PGlite work runs on this thread).
+			await new Promise((r) => setTimeout(r, 2));
+			const h = Math.ceil((t - from) / 3_600_000);
+			if (h - logged >= 24 || t >= to) {
+				logged = h;
+				this.deps.log(`simulator: history ${h}/${hours} h fed (${this.fed} events, ${Math.round((h / hours) * 100)} %)`);
+			}
 		}
+		this.historyFront = null;
 		this.last = to;
 	}
 
@@ -174,8 +197,3 @@ async function isEmpty(db: Database): Promise<boolean> {
 	return Number((rows[0] as { n: string | number }).n) === 0;
 }
 
-function startOfToday(now: number): number {
-	// 00:00 Asia/Shanghai (UTC+8, no DST).
-	const shifted = now + 8 * 3_600_000;
-	return shifted - (shifted % 86_400_000) - 8 * 3_600_000;
-}

@@ -278,6 +278,11 @@ describe('DaySimulator: cases and the hotline', () => {
 		}
 		const assigned = ofType(run, 'hotline.ticket_assigned');
 		expect(assigned.some((e) => Date.parse(e.data.dueAt) < at(e) + 3 * 3_600_000)).toBe(true); // some go overdue
+		// …but none is due before it was received (nor before it was handed on).
+		for (const e of assigned) {
+			expect(Date.parse(e.data.dueAt), e.id).toBeGreaterThan(created.get(e.data.ticketId)!);
+			expect(Date.parse(e.data.dueAt), e.id).toBeGreaterThan(at(e));
+		}
 		const callbacks = ofType(run, 'hotline.callback_recorded').filter((e) => e.data.reached);
 		expect(callbacks.filter((e) => e.data.satisfaction !== 'unsatisfied').length / callbacks.length).toBeGreaterThan(0.9);
 		const cats = new Set(ofType(run, 'hotline.ticket_created').map((e) => e.data.category));

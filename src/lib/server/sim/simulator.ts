@@ -988,7 +988,7 @@ export class DaySimulator {
 			let dueAt: number;
 			if (kind === 'quick') dueAt = endOfWorkday(assignedAt, 1);
 			else if (kind === 'urgent') dueAt = assignedAt + rng.int(30, 120) * MIN; // 紧急件: hours
-			else if (kind === 'pastDue') dueAt = endOfWorkday(assignedAt, -rng.int(1, 3)); // 逾期转办: already late
+			else if (kind === 'pastDue') dueAt = assignedAt + rng.int(20, 60) * MIN; // 限时转办: due within the hour, answered late
 			else dueAt = endOfWorkday(assignedAt, rng.weighted([[3, 0.4], [5, 0.4], [7, 0.2]] as const));
 			emit('hotline.ticket_assigned', assignedAt, { ticketId, departmentCode, dueAt: isoIn(dueAt, tz), acknowledgeBy: ackBy(assignedAt) }, createdAt);
 			// 退单 (about 3%): the department says it is not theirs; the center mostly agrees and 改派.

@@ -13,6 +13,7 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import { CARD_REASONS } from '../../domain/catalog';
 import { cardTallies, type CardRow } from '../../domain/cards';
 import type { OrgIndex } from '../../domain/org';
+import { ruleLabel } from '../../domain/rules';
 import type { LiveState } from '../../domain/projection';
 import type { Database } from '../db/client';
 import { cardEvidence } from '../db/schema';
@@ -94,23 +95,40 @@ export class CardDesk {
 	}
 
 	/** Evidence files (names and keys) per card, of the cards the reach covers. */
-	async evidenceOf(cardIds: string[], reach: Reach): Promise<Map<string, Array<{ key: string; filename: string; size: number }>>> {
-		const out = new Map<string, Array<{ key: string; filename: string; size: number }>>();
-		const mine = cardIds.filter((id) => this.reaches(id, reach));
-		if (!mine.length) return out;
+	evidenceOf(cardIds: string[], reach: Reach): Promise<Map<string, EvidenceItem[]>> {
+		return this.filesOf(cardIds.filter((id) => this.reaches(id, reach)));
+	}
+
+	/** One file by its key, if its card is within the reach (else null, as for a key that does not exist). */
+	evidence(key: string, reach: Reach): Promise<EvidenceBody | null> {
+		return this.file(key, (cardId) => this.reaches(cardId, reach));
+	}
+
+	/** Evidence of the cards to a staff member or their window (what their terminal lists). */
+	evidenceOfOwn(cardIds: string[], staffCode: string): Promise<Map<string, EvidenceItem[]>> {
+		return this.filesOf(cardIds.filter((id) => this.owns(id, staffCode)));
+	}
+
+	/** One file of a card to this staff member or their window (else null). */
+	ownEvidence(key: string, staffCode: string): Promise<EvidenceBody | null> {
+		return this.file(key, (cardId) => this.owns(cardId, staffCode));
+	}
+
+	private async filesOf(cardIds: string[]): Promise<Map<string, EvidenceItem[]>> {
+		const out = new Map<string, EvidenceItem[]>();
+		if (!cardIds.length) return out;
 		const rows = await this.deps.db
 			.select({ key: cardEvidence.key, cardId: cardEvidence.cardId, filename: cardEvidence.filename, size: cardEvidence.size })
 			.from(cardEvidence)
-			.where(inArray(cardEvidence.cardId, mine))
+			.where(inArray(cardEvidence.cardId, cardIds))
 			.orderBy(asc(cardEvidence.id));
 		for (const r of rows) out.set(r.cardId, [...(out.get(r.cardId) ?? []), { key: r.key, filename: r.filename, size: r.size }]);
 		return out;
 	}
 
-	/** One file by its key, if its card is within the reach (else null, as for a key that does not exist). */
-	async evidence(key: string, reach: Reach): Promise<{ filename: string; contentType: string; bytes: Buffer } | null> {
+	private async file(key: string, allowed: (cardId: string) => boolean): Promise<EvidenceBody | null> {
 		const [row] = await this.deps.db.select().from(cardEvidence).where(eq(cardEvidence.key, key));
-		if (!row || !this.reaches(row.cardId, reach)) return null;
+		if (!row || !allowed(row.cardId)) return null;
 		return { filename: row.filename, contentType: row.contentType, bytes: Buffer.from(row.data, 'base64') };
 	}
 
@@ -119,13 +137,52 @@ export class CardDesk {
 		const c = this.deps.state().cards.get(cardId);
 		return c ? reach.place(c.place) : reach.everything;
 	}
+
+	/** A card to this staff member, or to the window they sit at. */
+	private owns(cardId: string, staffCode: string): boolean {
+		const c = this.deps.state().cards.get(cardId);
+		if (!c) return false;
+		if (c.targetKind === 'staff') return c.targetCode === staffCode;
+		return c.targetKind === 'window' && c.targetCode != null && this.deps.org().staff.get(staffCode)?.windowCode === c.targetCode;
+	}
+}
+
+export interface EvidenceItem {
+	key: string;
+	filename: string;
+	size: number;
+}
+
+export interface EvidenceBody {
+	filename: string;
+	contentType: string;
+	bytes: Buffer;
+}
+
+/** An evidence file as its own response: shown inline (images, PDF), never sniffed, nothing it could load. */
+export function evidenceResponse(file: EvidenceBody): Response {
+	const inline = /^image\/|^application\/pdf$/.test(file.contentType);
+	return new Response(new Uint8Array(file.bytes), {
+		headers: {
+			'content-type': file.contentType,
+			'content-disposition': `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+			'x-content-type-options': 'nosniff',
+			'content-security-policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+			'cache-control': 'private, max-age=3600'
+		}
+	});
 }
 
 /** A new evidence key: 160 random bits, base32 (32 characters). */
 const evidenceKey = () => encodeBase32LowerCaseNoPadding(randomBytes(20));
 
 /** The month's cards as a workbook: the list, and tallies by department and by staff member. */
-export async function cardsWorkbook(month: string, rows: CardRow[], labels: { reason: (r: string) => string; color: (c: string) => string; kind: (k: string) => string }): Promise<Buffer> {
+export async function cardsWorkbook(
+	month: string,
+	rows: CardRow[],
+	labels: { reason: (r: string) => string; color: (c: string) => string; kind: (k: string) => string },
+	evidence: ReadonlyMap<string, ReadonlyArray<{ filename: string }>> = new Map()
+): Promise<Buffer> {
 	const wb = new ExcelJS.Workbook();
 	wb.creator = 'Hallwatch';
 	const list = wb.addWorksheet(`红黄牌 ${month}`);
@@ -136,8 +193,11 @@ export async function cardsWorkbook(month: string, rows: CardRow[], labels: { re
 		{ header: '对象', key: 'target', width: 16 },
 		{ header: '部门', key: 'dept', width: 18 },
 		{ header: '原因', key: 'reason', width: 14 },
+		{ header: '说明', key: 'note', width: 30 },
+		{ header: '证据', key: 'evidence', width: 24 },
 		{ header: '来源', key: 'source', width: 22 },
 		{ header: '状态', key: 'state', width: 8 },
+		{ header: '撤销原因', key: 'revokeReason', width: 24 },
 		{ header: '编号', key: 'id', width: 26 }
 	];
 	for (const r of rows)
@@ -148,8 +208,11 @@ export async function cardsWorkbook(month: string, rows: CardRow[], labels: { re
 			target: r.targetName,
 			dept: r.departmentName ?? '',
 			reason: labels.reason(r.reason),
-			source: r.rule ? `规则 ${r.rule}` : '人工',
+			note: r.note ?? '',
+			evidence: (evidence.get(r.cardId) ?? []).map((e) => e.filename).join('、'),
+			source: r.rule ? `规则：${ruleLabel(r.rule, 'zh')}` : '人工',
 			state: r.revoked ? '已撤销' : '有效',
+			revokeReason: r.revokeReason ?? '',
 			id: r.cardId
 		});
 	list.getRow(1).font = { bold: true };

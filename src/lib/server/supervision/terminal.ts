@@ -89,7 +89,9 @@ export class TerminalService {
 			case 'status': {
 				if (!['open', 'paused', 'closed'].includes(a.status)) throw new TerminalError(`status: expected open, paused or closed, found "${a.status}"`, 'status', '窗口状态应为开放、暂停或关闭');
 				if (a.status === 'paused' && !(PAUSE_REASONS as readonly string[]).includes(a.reason ?? '')) throw new TerminalError(`reason: choose one of ${PAUSE_REASONS.join('、')}`, 'reason', `请选择暂停原因：${PAUSE_REASONS.join('、')}`);
-				if (a.status !== 'open' && w?.ticketNo) throw new TerminalError(`status: finish ticket ${w.ticketNo} first`, 'status', `请先办结 ${w.ticketNo} 号`);
+				if (a.status !== 'open' && w?.ticketNo && w.ticketState === 'called')
+					throw new TerminalError(`status: ticket ${w.ticketNo} has been called; start serving it or mark it a no-show first`, 'status', `${w.ticketNo} 号已叫号：请先开始办理或标记过号，再暂停或关闭窗口`);
+				if (a.status !== 'open' && w?.ticketNo) throw new TerminalError(`status: finish ticket ${w.ticketNo} first`, 'status', `请先办结 ${w.ticketNo} 号，再暂停或关闭窗口`);
 				return { type: 'window.status_changed', data: { windowCode, status: a.status, staffCode, ...(a.status === 'paused' ? { reason: a.reason } : {}) } };
 			}
 			case 'call_next': {

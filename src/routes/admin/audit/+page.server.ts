@@ -39,6 +39,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	return {
 		filters,
 		entries: rows.slice(0, PAGE).map((r) => ({ id: r.id, at: r.at.toISOString(), actor: r.actor, action: r.action, target: r.target, ip: r.ip, detail: r.detail })),
-		older: rows.length > PAGE ? rows[PAGE - 1].id : null
+		older: rows.length > PAGE ? rows[PAGE - 1].id : null,
+		names: await locals.services.accounts.namesOf(rows.map((r) => r.actor))
 	};
 };

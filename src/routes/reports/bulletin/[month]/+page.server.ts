@@ -20,7 +20,9 @@ export const load: PageServerLoad = async (event) => {
 		canPublish: event.locals.user!.roles.includes('leader'),
 		previousMonth: previousMonth(view.month),
 		nextMonth: view.month < thisMonth(event.locals.services.org(), view.scope) ? nextMonth(view.month) : null,
-		published: event.url.searchParams.get('published') === '1'
+		published: event.url.searchParams.get('published') === '1',
+		// Who published each version, by name (the versions keep `user:USERNAME`).
+		names: await event.locals.services.accounts.namesOf([...view.versions.map((v) => v.publishedBy), ...(view.draft?.updatedBy ? [view.draft.updatedBy] : [])])
 	};
 };
 

@@ -1,6 +1,7 @@
 import { error, type RequestHandler } from '@sveltejs/kit';
 import { actorOf } from '$lib/server/auth/reach';
 import { param, parsePath } from '$lib/server/http/params';
+import { evidenceResponse } from '$lib/server/supervision/cards';
 
 /**
  * One evidence file of a card, by its random key: supervision roles only (the access table),
@@ -11,14 +12,5 @@ export const GET: RequestHandler = async ({ params, locals }) => {
 	const rt = locals.services;
 	const file = await rt.cardDesk.evidence(key, actorOf(locals.user!, rt.org()).reach);
 	if (!file) error(404, 'id: no such evidence');
-	const inline = /^image\/|^application\/pdf$/.test(file.contentType);
-	return new Response(new Uint8Array(file.bytes), {
-		headers: {
-			'content-type': file.contentType,
-			'content-disposition': `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
-			'x-content-type-options': 'nosniff',
-			'content-security-policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
-			'cache-control': 'private, max-age=3600'
-		}
-	});
+	return evidenceResponse(file);
 };
