@@ -6,7 +6,9 @@
  *  1. the maps of the first reducer;
  *  2. + the card rules' state: who waits for each department (`waitingByDept`), bad reviews
  *     (`badReviews`) and the windows' idle marks;
- *  3. + counters of their own for the bad-review rule's cards (`ruleBadReviewYellow/Red`).
+ *  3. + counters of their own for the bad-review rule's cards (`ruleBadReviewYellow/Red`);
+ *  4. + the alerts (`alerts`, `alertKeys`) and every sender's freshness (`sources`): none are
+ *     known from before (a sender appears with its next event).
  * Versions 2 and 3 were written as `v: 1`, told apart by marks (a `waitingByDept` map, a
  * `ruleCardCounters: true` flag); `legacyVersion` reads them, and nothing else does. From 3 on
  * the version is written as `v`; a stored `v: 2` never existed and is refused.
@@ -50,8 +52,13 @@ function ruleCardCounters(state: LiveState): void {
 	for (const c of state.cards.values()) if (c.rule === 'bad_review' && !c.revoked) count(state, c.place, c.day, { [ruleBadReviewCounter(c.color)]: 1 });
 }
 
+/** 3 → 4: the alert maps start empty (no alert was raised before them; senders reappear with their next event). */
+function alertsState(state: LiveState): void {
+	void state;
+}
+
 /** UPGRADES[n - 1] takes version n to n + 1. */
-const UPGRADES: readonly Upgrade[] = [cardRuleState, ruleCardCounters];
+const UPGRADES: readonly Upgrade[] = [cardRuleState, ruleCardCounters, alertsState];
 
 /** The version `serializeState` writes. */
 export const CHECKPOINT_VERSION = UPGRADES.length + 1;

@@ -20,6 +20,7 @@
  */
 import { INDICATORS } from './catalog';
 import { COUNTER_KEYS, type CounterKey, type Counters } from './counters';
+import { alertInScope, type AlertState } from './evolve/alerts';
 import type { CardState, CheckState, LiveState } from './projection';
 import { bucketKey, centerOfHome, homeKey, homeKeyOf, hourlyKey, type HomeKey } from './keys';
 import {
@@ -536,8 +537,53 @@ function finish(a: Agg, scope: Scope, c: Ctx, tiles: RegionTile[] | null, tz: st
 		},
 		windows: a.windowList ?? [],
 		names: names ?? { departments: {}, windows: {}, staff: {} },
+		...alertFigures(state, org, scope, now),
 		...(scope.kind === 'center' ? {} : { centers: a.centers, regions: tiles ?? [] })
 	};
+}
+
+/** A sender silent longer than this shows as `silent` (the `source_silent` rule's default) — or sooner, with its alert open. */
+export const SOURCE_SILENT_SEC = 30 * 60;
+
+/** What every scope's alert figures read, listed once per state and seq (a flush's groups share it). */
+interface AlertLists {
+	state: LiveState;
+	seq: number;
+	open: AlertState[];
+	silentAlert: Set<string>;
+}
+let alertLists: AlertLists | null = null;
+
+function alertListsOf(state: LiveState): AlertLists {
+	if (alertLists && alertLists.state === state && alertLists.seq === state.seq) return alertLists;
+	const open: AlertState[] = [];
+	const silentAlert = new Set<string>();
+	for (const a of state.alerts.values())
+		if (a.resolvedAt == null) {
+			open.push(a);
+			if (a.kind === 'source_silent' && a.key.startsWith('source_silent|source:')) silentAlert.add(a.key.slice(21));
+		}
+	return (alertLists = { state, seq: state.seq, open, silentAlert });
+}
+
+/** `alerts.open`, `alerts.openRed` and `sources` of a scope (spec §5.2). */
+function alertFigures(state: LiveState, org: OrgIndex, scope: Scope, now: number): Pick<Snapshot, 'alerts' | 'sources'> {
+	const lists = alertListsOf(state);
+	let open = 0;
+	let openRed = 0;
+	for (const a of lists.open)
+		if (alertInScope(a, scope, org)) {
+			open++;
+			if (a.level === 'red') openRed++;
+		}
+	const sources: Snapshot['sources'] = [];
+	for (const [name, s] of state.sources) {
+		if (!alertInScope({ place: { centerCode: s.centerCode, regionCode: s.regionCode, departmentCode: null, windowCode: null, staffCode: null } }, scope, org)) continue;
+		const silentSec = Math.max(0, Math.floor((now - s.lastEventAt) / 1000));
+		sources.push({ name, lastEventAt: new Date(s.lastEventAt).toISOString(), silentSec, status: silentSec > SOURCE_SILENT_SEC || lists.silentAlert.has(name) ? 'silent' : 'ok' });
+	}
+	sources.sort((a, b) => (a.name < b.name ? -1 : 1));
+	return { alerts: { open, openRed }, sources };
 }
 
 /** Names of a center's departments, windows and staff (labels for its stream events). */
