@@ -75,7 +75,8 @@ export class TestServer {
 	}
 
 	get baseEnv(): Record<string, string> {
-		const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: String(this.port), HOST: '127.0.0.1', DATA_DIR: this.dataDir, SIMULATE: '0', ...this.env };
+		// The alert rules are off unless a test turns them on: the alerts they raise would be further events in every log.
+		const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: String(this.port), HOST: '127.0.0.1', DATA_DIR: this.dataDir, SIMULATE: '0', ALERTS: 'off', ...this.env };
 		if (this.databaseUrl) env.DATABASE_URL = this.databaseUrl;
 		else delete env.DATABASE_URL;
 		return env;

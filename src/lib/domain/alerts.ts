@@ -254,7 +254,7 @@ export interface LoginAttack {
 export interface AlertContext {
 	settings: AlertSettings;
 	calendar: Pick<WorkingCalendar, 'isWorkingDay'>;
-	org: Pick<OrgIndex, 'timezoneOf' | 'windows' | 'centers' | 'departments' | 'regions'>;
+	org: Pick<OrgIndex, 'timezoneOf' | 'windows' | 'centers' | 'departments' | 'regions' | 'staff'>;
 	/** Accounts under sign-in attack now (absent: not judged). */
 	attacks?: LoginAttack[];
 	derivedBy?: string;
@@ -535,8 +535,8 @@ function cards(j: Judge): void {
 		if (!kind || !rules.rules[kind].enabled) continue;
 		if (c.day !== dayKey(j.now, j.ctx.org.timezoneOf(center))) continue; // today's cards: their alert ends with the day
 		const place: Place = center ? placeOfCenter(center) : c.place.regionCode ? { scope: { kind: 'region', code: c.place.regionCode }, regionCode: c.place.regionCode } : { scope: { kind: 'all', code: '' } };
-		const who = c.targetKind === 'department' ? (j.ctx.org.departments.get(c.targetCode ?? '')?.name ?? c.targetCode) : c.targetCode;
-		const target = c.targetKind === 'department' ? who : c.targetKind === 'window' ? (j.ctx.org.windows.get(c.targetCode ?? '')?.name ?? c.targetCode) : who;
+		const code = c.targetCode ?? '';
+		const target = c.targetKind === 'department' ? (j.ctx.org.departments.get(code)?.name ?? code) : c.targetKind === 'window' ? (j.ctx.org.windows.get(code)?.name ?? code) : (j.ctx.org.staff.get(code)?.name ?? code);
 		found(j, {
 			kind,
 			cause: `card:${cardId}`,
