@@ -153,7 +153,7 @@ describe.each(BACKENDS)('alerts on %s', (backend) => {
 		expect(d.query.get('access_token')).toBe('dt-456');
 		expect(d.query.get('sign')).toBe(createHmac('sha256', 'SECding').update(`${ts}\nSECding`).digest('base64'));
 		// Mail over SMTP.
-		const m = await arrived(() => mail.mails.find((x) => x.raw.includes(alertId)));
+		const m = await arrived(() => mail.mails.find((x) => x.raw.includes(`X-Hallwatch-Alert: ${alertId}`)));
 		expect(m.to).toEqual(['duty@center.example', 'director@center.example']);
 		expect(m.raw).toMatch(/X-Hallwatch-Delivery: dlv_[0-9a-f]{32}/);
 		expect(m.raw).toContain('From: hallwatch@center.example');
@@ -179,7 +179,8 @@ describe.each(BACKENDS)('alerts on %s', (backend) => {
 		expect(res.body.alert).toMatchObject({ alertId, resolvedBy: null });
 		expect(res.headers['x-hallwatch-delivery']).not.toBe(hook(alertId)[0].headers['x-hallwatch-delivery']);
 		expect(res.at).toBeGreaterThanOrEqual(hook(alertId)[0].at);
-		await until(() => mail.mails.filter((x) => x.raw.includes(alertId)).length === 2, 15_000);
+		await until(() => mail.mails.filter((x) => x.raw.includes(`X-Hallwatch-Alert: ${alertId}`)).length === 2, 15_000);
+		expect(mail.mails.filter((x) => x.raw.includes(`X-Hallwatch-Alert: ${alertId}`)).map((x) => /X-Hallwatch-Event: (\w+)/.exec(x.raw)?.[1])).toEqual(['raised', 'resolved']);
 	}, 60_000);
 
 	it('a receiver answering 500 for a while gets it later, under the same delivery id; admins see the last answer meanwhile', async () => {
@@ -245,7 +246,7 @@ describe.each(BACKENDS)('alerts on %s', (backend) => {
 					const cardId = `bulk-${backend}-${b}-${i}`;
 					return { id: cardId, type: 'card.issued', occurredAt: cst(Date.now()), data: { cardId, color: 'red', target: { kind: 'staff', code: 'S003' }, reason: 'other' } };
 				});
-				const r = await server.post('/api/v1/events', batch, creds.key);
+				const r = await server.post('/api/v1/events', { events: batch }, creds.key);
 				expect(r.body.accepted).toBe(100);
 			}
 		})();

@@ -146,7 +146,7 @@ export async function send(channel: Channel, deliveryId: string, body: AlertBody
 					to: channel.mailTo ?? '',
 					subject: mail.subject,
 					text: mail.text,
-					headers: { 'X-Hallwatch-Delivery': deliveryId }
+					headers: { 'X-Hallwatch-Delivery': deliveryId, 'X-Hallwatch-Alert': body.alert.alertId, 'X-Hallwatch-Event': body.event }
 				});
 				return { ok: true, status: 250, answer: clip(String(info.response ?? 'sent')) };
 			} catch (err) {
