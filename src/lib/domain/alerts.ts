@@ -348,7 +348,7 @@ function resolveGone(j: Judge, kinds: Set<string>): void {
 		if (!k.open || j.seen.has(key)) continue;
 		const a = j.state.alerts.get(k.open);
 		if (!a || a.resolvedAt != null || !kinds.has(a.kind)) continue;
-		j.out.push({ id: derivedId('alert.resolved', a.alertId), type: 'alert.resolved', occurredAt: iso(j.now), data: { alertId: a.alertId, ...placeData(placeOfAlert(a)) } });
+		j.out.push({ id: derivedId('alert.resolved', a.alertId), type: 'alert.resolved', occurredAt: iso(j.now), data: { alertId: a.alertId, title: a.title, ...placeData(placeOfAlert(a)) } });
 	}
 }
 

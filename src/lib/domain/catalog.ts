@@ -341,16 +341,16 @@ export const catalog = {
 	'alert.acknowledged': entry({
 		doc: '告警确认 Someone acknowledged the alert (with a note): it is being handled. Recorded by the console.',
 		system: true,
-		data: z.looseObject({ alertId: text(128), by: text(128), note: text(1000).optional(), centerCode: code.optional(), regionCode: code.optional() }),
+		data: z.looseObject({ alertId: text(128), by: text(128), note: text(1000).optional(), title: text(200).optional(), centerCode: code.optional(), regionCode: code.optional() }),
 		refs: { centerCode: 'center', regionCode: 'region' },
 		example: { alertId: 'a:longest_wait:center:PJ-001:1', by: 'zhangsan', note: '已增开 3 个窗口', centerCode: 'PJ-001' }
 	}),
 	'alert.resolved': entry({
 		doc: '告警解除 The alert ended: its cause is over (by the rules, `by` absent) or a person resolved it (`by`, `note`).',
 		system: true,
-		data: z.looseObject({ alertId: text(128), by: text(128).optional(), note: text(1000).optional(), centerCode: code.optional(), regionCode: code.optional() }),
+		data: z.looseObject({ alertId: text(128), by: text(128).optional(), note: text(1000).optional(), title: text(200).optional(), centerCode: code.optional(), regionCode: code.optional() }),
 		refs: { centerCode: 'center', regionCode: 'region' },
-		example: { alertId: 'a:longest_wait:center:PJ-001:1', centerCode: 'PJ-001' }
+		example: { alertId: 'a:longest_wait:center:PJ-001:1', title: '郫都区政务服务中心 最长等候 32 分钟（超过 30 分钟）', centerCode: 'PJ-001' }
 	}),
 
 	// ── Regional indicators from the provincial platform ──────────────────────────

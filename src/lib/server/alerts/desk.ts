@@ -58,7 +58,7 @@ export class AlertDesk {
 
 	private async append(type: 'alert.acknowledged' | 'alert.resolved', a: AlertState, data: Record<string, unknown>): Promise<number> {
 		const place = { ...(a.place.centerCode ? { centerCode: a.place.centerCode } : a.place.regionCode ? { regionCode: a.place.regionCode } : {}) };
-		const res = await this.deps.ingest.appendDerived([{ id: derivedId(type, a.alertId), type, occurredAt: new Date(this.now()).toISOString(), data: { alertId: a.alertId, ...data, ...place } }]);
+		const res = await this.deps.ingest.appendDerived([{ id: derivedId(type, a.alertId), type, occurredAt: new Date(this.now()).toISOString(), data: { alertId: a.alertId, title: a.title, ...data, ...place } }]);
 		const r = res.results[0];
 		if (r.status === 'rejected') throw new AlertError(`alertId: ${r.error ?? 'rejected'}`, 'alertId', `未被接受：${r.error ?? '已拒绝'}`);
 		return r.seq ?? 0;
