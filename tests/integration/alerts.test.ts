@@ -11,6 +11,7 @@ import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import postgres from 'postgres';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createUser, cst, freshPostgres, provisioned, sleep, startServer, until, WebSession, type TestServer } from './harness';
@@ -265,5 +266,61 @@ describe.each(BACKENDS)('alerts on %s', (backend) => {
 		console.log(`ingest during 1000 alerts (${backend}): median ${times[10].toFixed(0)} ms, max ${times[19].toFixed(0)} ms`);
 		expect(times[10]).toBeLessThan(500);
 		expect(times[19]).toBeLessThan(3000);
+	}, 120_000);
+});
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('alerts with two instances on PostgreSQL', () => {
+	let a: TestServer;
+	let b: TestServer;
+	let pg: Awaited<ReturnType<typeof freshPostgres>>;
+	let rx: Awaited<ReturnType<typeof receiver>>;
+	let creds: { key: string; token: string };
+
+	beforeAll(async () => {
+		rx = await receiver();
+		pg = await freshPostgres();
+		a = await startServer({ backend: 'postgres', databaseUrl: pg.url, env: ENV });
+		b = await startServer({ backend: 'postgres', databaseUrl: pg.url, env: ENV });
+		creds = await provisioned(a);
+		expect(a.cli('channel', 'create', '--name', 'hook', '--kind', 'webhook', '--url', `${rx.url}/hook`, '--secret', 's').code).toBe(0);
+	}, 120_000);
+	afterAll(async () => {
+		await a?.stop();
+		await b?.stop();
+		await rx?.close();
+		await pg?.drop();
+	});
+
+	it('each alert is raised once and delivered once, whichever instance took the card; the writer leaving hands the outbox over', async () => {
+		const ids: string[] = [];
+		for (const [i, s] of [a, b, a, b].entries()) {
+			const cardId = `two-${i}-${Date.now().toString(36)}`;
+			ids.push(`a:red_card:card:${cardId}:1`);
+			const r = await s.post('/api/v1/events', { id: cardId, type: 'card.issued', occurredAt: cst(Date.now()), data: { cardId, color: 'red', target: { kind: 'staff', code: 'S001' }, reason: 'misconduct' } }, creds.key);
+			expect(r.body.accepted).toBe(1);
+		}
+		await until(() => ids.every((id) => rx.got.some((g) => g.body.alert.alertId === id)), 20_000);
+		await sleep(2000);
+		for (const id of ids) expect(rx.got.filter((g) => g.body.alert.alertId === id && g.body.event === 'raised'), id).toHaveLength(1);
+		const db = postgres(pg.url, { max: 1, onnotice: () => {} });
+		try {
+			const rows = await db`select data->>'alertId' as id, count(*)::int as n from events where type = 'alert.raised' group by 1`;
+			for (const id of ids) expect(rows.find((r) => r.id === id)?.n, id).toBe(1);
+		} finally {
+			await db.end();
+		}
+		// Both instances show them open.
+		for (const s of [a, b]) expect((await s.snapshot(creds.token, '&center=HC1')).alerts.openRed).toBe(ids.length);
+		// The writer goes away: the other takes over and delivers what comes next, once.
+		const writer = (await fetch(`${a.url}/healthz`).then((r) => r.json())).writer ? a : b;
+		const other = writer === a ? b : a;
+		await writer.stop();
+		const cardId = `two-after-${Date.now().toString(36)}`;
+		const r = await other.post('/api/v1/events', { id: cardId, type: 'card.issued', occurredAt: cst(Date.now()), data: { cardId, color: 'red', target: { kind: 'staff', code: 'S002' }, reason: 'misconduct' } }, creds.key);
+		expect(r.body.accepted).toBe(1);
+		await until(() => rx.got.some((g) => g.body.alert.alertId === `a:red_card:card:${cardId}:1`), 30_000);
+		await writer.start();
+		await sleep(2000);
+		expect(rx.got.filter((g) => g.body.alert.alertId === `a:red_card:card:${cardId}:1`)).toHaveLength(1);
 	}, 120_000);
 });
