@@ -139,6 +139,11 @@ export class AlertOutbox {
 		);
 		const next = list.length === BATCH ? Number(list[list.length - 1].seq) : upTo;
 		const channels = list.length ? await listChannels(db) : [];
+		if (!list.length || !channels.length) {
+			// Nothing to deliver: only the watermark moves (one small statement, no transaction).
+			await db.update(checkpoints).set({ seq: next, createdAt: new Date() }).where(and(eq(checkpoints.name, OUTBOX_MARK), eq(checkpoints.seq, mark.seq)));
+			return 0;
+		}
 		let made = 0;
 		await db.transaction(async (tx) => {
 			for (const e of list) made += await this.enqueueOne(tx, e, channels, org());

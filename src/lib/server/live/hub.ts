@@ -70,6 +70,7 @@ const NOTABLE = new Set([
 	'hotline.ticket_reopened',
 	'alert.raised',
 	'alert.updated',
+	'alert.acknowledged',
 	'alert.resolved'
 ]);
 
