@@ -566,6 +566,13 @@ function alertListsOf(state: LiveState): AlertLists {
 	return (alertLists = { state, seq: state.seq, open, silentAlert });
 }
 
+const minuteOf = (ms: number) => Math.floor(ms / 60_000) * 60_000;
+
+/** The home whose figures show a sender: its latest event's center, else its region, else the deployment. */
+function sourceHome(s: LiveState['sources'] extends Map<string, infer V> ? V : never): HomeKey {
+	return s.centerCode ? homeKey('center', s.centerCode) : s.regionCode ? homeKey('region', s.regionCode) : 'all|';
+}
+
 /** `alerts.open`, `alerts.openRed` and `sources` of a scope (spec §5.2). */
 function alertFigures(state: LiveState, org: OrgIndex, scope: Scope, now: number): Pick<Snapshot, 'alerts' | 'sources'> {
 	const lists = alertListsOf(state);
@@ -579,7 +586,8 @@ function alertFigures(state: LiveState, org: OrgIndex, scope: Scope, now: number
 	const sources: Snapshot['sources'] = [];
 	for (const [name, s] of state.sources) {
 		if (!alertInScope({ place: { centerCode: s.centerCode, regionCode: s.regionCode, departmentCode: null, windowCode: null, staffCode: null } }, scope, org)) continue;
-		const silentSec = Math.max(0, Math.floor((now - s.lastEventAt) / 1000));
+		// As of the minute: the figure changes at whole minutes only, when the cache marks the senders' homes changed.
+		const silentSec = Math.max(0, Math.floor((minuteOf(now) - s.lastEventAt) / 1000));
 		sources.push({ name, lastEventAt: new Date(s.lastEventAt).toISOString(), silentSec, status: silentSec > SOURCE_SILENT_SEC || lists.silentAlert.has(name) ? 'silent' : 'ok' });
 	}
 	sources.sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -728,6 +736,8 @@ export class LiveFigures {
 	/** The earliest `validUntil` of the parts kept: time changes nothing before it. */
 	private nextExpiry = Infinity;
 	private everything = true;
+	/** The minute the senders' `silentSec` were last marked changed at. */
+	private sourcesMinute = 0;
 
 	constructor(private src: FiguresSource) {}
 
@@ -766,6 +776,12 @@ export class LiveFigures {
 		if (touched.size) {
 			state.touched = new Set();
 			for (const h of touched) this.drop(this.homeOfTouch(h, org), org);
+		}
+		// Every sender's silence moves on at each whole minute: its home's figures change.
+		const minute = minuteOf(now);
+		if (minute !== this.sourcesMinute) {
+			this.sourcesMinute = minute;
+			for (const src of state.sources.values()) this.changed.add(sourceHome(src));
 		}
 		if (now >= this.nextExpiry) {
 			this.nextExpiry = Infinity;
