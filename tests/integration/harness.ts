@@ -246,6 +246,8 @@ export function mergeFigures(base: any, patch: any): any {
 /** A snapshot without `seq` and `asOf`, to compare figures. */
 export function figuresOf(snapshot: any): any {
 	const { seq: _s, asOf: _a, type: _t, resumed: _r, since: _n, events: _e, ...rest } = snapshot;
+	// How long each sender has been silent is the clock's figure (as of the minute), not the log's.
+	if (Array.isArray(rest.sources)) rest.sources = rest.sources.map(({ silentSec: _x, ...s }: any) => s);
 	return rest;
 }
 
