@@ -47,7 +47,7 @@ test('a red alert interrupts the wall, then stays in the ticker; a supervisor ac
 	// The desk: the alerts of the supervisor's center, red first.
 	const sup = createUser(server, 'e2e-alerts-sup', ['supervisor'], { scope: 'center:HC1' });
 	const desk = await signedInPage(browser, server.url, sup.username, sup.password);
-	await desk.setViewportSize({ width: 1440, height: 900 });
+	await desk.waitForURL((u) => u.pathname !== '/login');
 	await desk.goto(`${server.url}/alerts`);
 	const rows = desk.getByTestId('alert-row');
 	await expect(rows).toHaveCount(2);
@@ -62,7 +62,7 @@ test('a red alert interrupts the wall, then stays in the ticker; a supervisor ac
 
 	// Acknowledged: the interrupt goes; the alert is a line of the ticker.
 	await expect(interrupt).toHaveCount(0, { timeout: 5000 });
-	await expect(wall.locator('.foot')).toContainText('红色告警');
+	await expect(wall.locator('.foot')).toContainText('红色告警', { timeout: 30_000 });
 	await wall.screenshot({ path: `${SHOTS}/wall-alert-ticker.png` });
 	await ctx.close();
 });
