@@ -14,7 +14,8 @@ import type { AddressInfo } from 'node:net';
 import postgres from 'postgres';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, createUser, cst, freshPostgres, provisioned, sleep, startServer, until, WebSession, type TestServer } from './harness';
+import { ALERT_KINDS, defaultAlertRules } from '../../src/lib/domain/alerts';
+import { BACKENDS, createUser, cst, freshPostgres, problem, provisioned, sleep, startServer, until, WebSession, type TestServer } from './harness';
 
 interface Received {
 	path: string;
@@ -237,6 +238,39 @@ describe.each(BACKENDS)('alerts on %s', (backend) => {
 		await web2.signIn(other.username, other.password);
 		expect(await (await web2.get('/alerts')).text()).not.toContain(cardId);
 		expect((await web2.action('/alerts?/resolve', { alertId, note: '' })).status).toBe(404);
+	}, 60_000);
+
+	it('the admin page: rules per center (a bad threshold refused naming the field), a channel added and tested, senders listed', async () => {
+		const u = createUser(server, `adm-${backend}`, ['admin']);
+		const web = new WebSession(server);
+		expect((await web.signIn(u.username, u.password)).status).toBe(303);
+		const page = await (await web.get('/admin/alerts?center=HC2')).text();
+		expect(page).toContain('告警规则');
+		expect(page).toContain('数据源新鲜度');
+		expect(page).toContain('wecom-group');
+		expect(page).not.toContain('wk-123');
+		const form: Record<string, string> = { center: 'HC2', hours: '09:00-12:00,13:30-17:00' };
+		const d = defaultAlertRules();
+		for (const k of ALERT_KINDS) {
+			if (k !== 'longest_wait') form[`${k}.enabled`] = 'on';
+			for (const [p, v] of Object.entries(d.rules[k].params)) form[`${k}.${p}`] = String(v);
+		}
+		const bad = await web.action('/admin/alerts?/saveRules', { ...form, 'waiting.red': '-3' });
+		expect(bad.status).toBe(400);
+		expect(bad.data.errors['waiting.red']).toBeTruthy();
+		const ok = await web.action('/admin/alerts?/saveRules', form);
+		expect(ok.type, JSON.stringify(ok)).toBe('success');
+		const after = await (await web.get('/admin/alerts?center=HC2')).text();
+		expect(after).toContain('09:00-12:00,13:30-17:00');
+		const add = await web.action('/admin/alerts?/addChannel', { name: 'console-hook', kind: 'webhook', url: `${rx.url}/console`, levels: 'red' });
+		expect(add.type, JSON.stringify(add)).toBe('success');
+		const dup = await web.action('/admin/alerts?/addChannel', { name: 'console-hook', kind: 'webhook', url: `${rx.url}/console`, levels: 'red' });
+		expect(dup.status).toBe(400);
+		expect(problem(dup.data, 'name', 'zh')).toContain('已有名为 console-hook 的渠道');
+		const test = await web.action('/admin/alerts?/testChannel', { name: 'console-hook' });
+		expect(test.data.answer).toMatch(/^✓ 200/);
+		expect(rx.got.some((g) => g.path === '/console' && g.body.alert.kind === 'test')).toBe(true);
+		expect((await web.action('/admin/alerts?/deleteChannel', { name: 'console-hook' })).type).toBe('success');
 	}, 60_000);
 
 	it('a thousand alerts in a minute do not hold up ingest', async () => {
