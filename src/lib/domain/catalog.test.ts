@@ -61,7 +61,7 @@ describe('catalog', () => {
 	});
 
 	it('marks exactly the derived types as system types', () => {
-		expect([...SYSTEM_EVENT_TYPES].sort()).toEqual(['case.deadline_near', 'case.overdue', 'hotline.acknowledge_overdue', 'hotline.ticket_overdue', 'presence.check_missed']);
+		expect([...SYSTEM_EVENT_TYPES].sort()).toEqual(['alert.acknowledged', 'alert.raised', 'alert.resolved', 'alert.updated', 'case.deadline_near', 'case.overdue', 'hotline.acknowledge_overdue', 'hotline.ticket_overdue', 'presence.check_missed']);
 	});
 
 	it('isEventType rejects unknown and inherited names', () => {

@@ -351,6 +351,69 @@ export const catalog = {
 		example: { cardId: 'card-2026-0031', reason: '经核实系系统故障' }
 	}),
 
+	// ── Alerts (告警, spec §5): the system's own, raised and resolved by the alert rules ─────
+	'alert.raised': entry({
+		doc: '告警 Derived: an alert rule found a cause (a queue over its threshold, a silent sender, a red card …). Raised once per cause; `causes` names the events behind it.',
+		system: true,
+		data: z.looseObject({
+			alertId: text(128),
+			level: z.enum(['yellow', 'orange', 'red']),
+			kind: text(64),
+			title: text(200),
+			scope: z.looseObject({ kind: z.enum(['center', 'region', 'all']), code: z.string().trim().max(64) }),
+			centerCode: code.optional(),
+			regionCode: code.optional(),
+			value: z.number().optional(),
+			threshold: z.number().optional(),
+			causes: z.array(z.looseObject({ type: text(64), seq: z.number().int().min(0).optional(), id: text(128).optional(), cardId: text(128).optional() })).max(50).optional(),
+			key: text(256).optional(),
+			derivedBy: text(64)
+		}),
+		refs: { centerCode: 'center', regionCode: 'region' },
+		example: {
+			alertId: 'a:longest_wait:center:PJ-001:1',
+			level: 'orange',
+			kind: 'longest_wait',
+			title: '郫都区政务服务中心 最长等候 32 分钟（超过 30 分钟）',
+			scope: { kind: 'center', code: 'PJ-001' },
+			centerCode: 'PJ-001',
+			value: 32,
+			threshold: 30,
+			causes: [{ type: 'queue.ticket_issued', seq: 1042 }],
+			derivedBy: 'alert-rules'
+		}
+	}),
+	'alert.updated': entry({
+		doc: '告警升级/降级 Derived: the cause of an open alert lasts at another level (its title and figure now). Not an alert of its own: no storm of alerts while a cause lasts.',
+		system: true,
+		data: z.looseObject({
+			alertId: text(128),
+			level: z.enum(['yellow', 'orange', 'red']),
+			title: text(200),
+			centerCode: code.optional(),
+			regionCode: code.optional(),
+			value: z.number().optional(),
+			threshold: z.number().optional(),
+			derivedBy: text(64)
+		}),
+		refs: { centerCode: 'center', regionCode: 'region' },
+		example: { alertId: 'a:longest_wait:center:PJ-001:1', level: 'red', title: '郫都区政务服务中心 最长等候 46 分钟（超过 45 分钟）', centerCode: 'PJ-001', value: 46, threshold: 45, derivedBy: 'alert-rules' }
+	}),
+	'alert.acknowledged': entry({
+		doc: '告警确认 Someone acknowledged the alert (with a note): it is being handled. Recorded by the console.',
+		system: true,
+		data: z.looseObject({ alertId: text(128), by: text(128), note: text(1000).optional(), title: text(200).optional(), centerCode: code.optional(), regionCode: code.optional() }),
+		refs: { centerCode: 'center', regionCode: 'region' },
+		example: { alertId: 'a:longest_wait:center:PJ-001:1', by: 'zhangsan', note: '已增开 3 个窗口', centerCode: 'PJ-001' }
+	}),
+	'alert.resolved': entry({
+		doc: '告警解除 The alert ended: its cause is over (by the rules, `by` absent) or a person resolved it (`by`, `note`).',
+		system: true,
+		data: z.looseObject({ alertId: text(128), by: text(128).optional(), note: text(1000).optional(), title: text(200).optional(), centerCode: code.optional(), regionCode: code.optional() }),
+		refs: { centerCode: 'center', regionCode: 'region' },
+		example: { alertId: 'a:longest_wait:center:PJ-001:1', title: '郫都区政务服务中心 最长等候 32 分钟（超过 30 分钟）', centerCode: 'PJ-001' }
+	}),
+
 	// ── Regional indicators from the provincial platform ──────────────────────────
 	'indicator.reported': entry({
 		doc: '指标 A regional indicator for a period (进一网, 网上办, 进一门, 最多跑一次 or custom).',

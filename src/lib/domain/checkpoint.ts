@@ -10,6 +10,8 @@
  *  4. + the department's side of hotline tickets (签收 limit, returns, extensions, merges), the
  *     calls map, and the cohort counter `hotlineClosedOfReceived` (rebuilt from the closed
  *     tickets the state kept: those closed in the last 40 days, so every ticket of this month).
+ *  5. + the alerts (`alerts`, `alertKeys`) and every sender's freshness (`sources`): none are
+ *     known from before (a sender appears with its next event).
  * Versions 2 and 3 were written as `v: 1`, told apart by marks (a `waitingByDept` map, a
  * `ruleCardCounters: true` flag); `legacyVersion` reads them, and nothing else does. From 3 on
  * the version is written as `v`; a stored `v: 2` never existed and is refused.
@@ -59,8 +61,13 @@ function hotlineCohort(state: LiveState): void {
 		if (t.closedAt != null && !t.mergedInto) count(state, placeOfHome(t.home, { departmentCode: t.departmentCode }), t.createdDay, { hotlineClosedOfReceived: 1 });
 }
 
+/** 4 → 5: the alert maps start empty (no alert was raised before them; senders reappear with their next event). */
+function alertsState(state: LiveState): void {
+	void state;
+}
+
 /** UPGRADES[n - 1] takes version n to n + 1. */
-const UPGRADES: readonly Upgrade[] = [cardRuleState, ruleCardCounters, hotlineCohort];
+const UPGRADES: readonly Upgrade[] = [cardRuleState, ruleCardCounters, hotlineCohort, alertsState];
 
 /** The version `serializeState` writes. */
 export const CHECKPOINT_VERSION = UPGRADES.length + 1;

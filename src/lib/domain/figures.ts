@@ -21,6 +21,7 @@
 import { cardTargetName } from './cards';
 import { INDICATORS } from './catalog';
 import { COUNTER_KEYS, type CounterKey, type Counters } from './counters';
+import { alertInScope, type AlertState } from './evolve/alerts';
 import type { CardState, CheckState, LiveState } from './projection';
 import { bucketKey, centerOfHome, homeKey, homeKeyOf, hourlyKey, type HomeKey } from './keys';
 import {
@@ -672,6 +673,7 @@ function finish(a: Agg, scope: Scope, c: Ctx, tiles: RegionTile[] | null, tz: st
 		},
 		windows: windowsOfAgg(a, c),
 		names: names ?? { departments: {}, windows: {}, staff: {} },
+		...alertFigures(state, org, scope, now),
 		...(scope.kind === 'center' ? {} : { centers: a.centers, regions: tiles ?? [] })
 	};
 }
@@ -683,6 +685,58 @@ function rankThreeRates(rows: DeptRow[]): Array<DeptRow & { rank: number | null 
 		(r) => r.composite!
 	);
 	return [...ranked, ...rows.filter((r) => r.composite == null).map((r) => ({ ...r, rank: null }))];
+}
+
+/** A sender silent longer than this shows as `silent` (the `source_silent` rule's default) — or sooner, with its alert open. */
+export const SOURCE_SILENT_SEC = 30 * 60;
+
+/** What every scope's alert figures read, listed once per state and seq (a flush's groups share it). */
+interface AlertLists {
+	state: LiveState;
+	seq: number;
+	open: AlertState[];
+	silentAlert: Set<string>;
+}
+let alertLists: AlertLists | null = null;
+
+function alertListsOf(state: LiveState): AlertLists {
+	if (alertLists && alertLists.state === state && alertLists.seq === state.seq) return alertLists;
+	const open: AlertState[] = [];
+	const silentAlert = new Set<string>();
+	for (const a of state.alerts.values())
+		if (a.resolvedAt == null) {
+			open.push(a);
+			if (a.kind === 'source_silent' && a.key.startsWith('source_silent|source:')) silentAlert.add(a.key.slice(21));
+		}
+	return (alertLists = { state, seq: state.seq, open, silentAlert });
+}
+
+const minuteOf = (ms: number) => Math.floor(ms / 60_000) * 60_000;
+
+/** The home whose figures show a sender: its latest event's center, else its region, else the deployment. */
+function sourceHome(s: LiveState['sources'] extends Map<string, infer V> ? V : never): HomeKey {
+	return s.centerCode ? homeKey('center', s.centerCode) : s.regionCode ? homeKey('region', s.regionCode) : 'all|';
+}
+
+/** `alerts.open`, `alerts.openRed` and `sources` of a scope (spec §5.2). */
+function alertFigures(state: LiveState, org: OrgIndex, scope: Scope, now: number): Pick<Snapshot, 'alerts' | 'sources'> {
+	const lists = alertListsOf(state);
+	let open = 0;
+	let openRed = 0;
+	for (const a of lists.open)
+		if (alertInScope(a, scope, org)) {
+			open++;
+			if (a.level === 'red') openRed++;
+		}
+	const sources: Snapshot['sources'] = [];
+	for (const [name, s] of state.sources) {
+		if (!alertInScope({ place: { centerCode: s.centerCode, regionCode: s.regionCode, departmentCode: null, windowCode: null, staffCode: null } }, scope, org)) continue;
+		// As of the minute: the figure changes at whole minutes only, when the cache marks the senders' homes changed.
+		const silentSec = Math.max(0, Math.floor((minuteOf(now) - s.lastEventAt) / 1000));
+		sources.push({ name, lastEventAt: new Date(s.lastEventAt).toISOString(), silentSec, status: silentSec > SOURCE_SILENT_SEC || lists.silentAlert.has(name) ? 'silent' : 'ok' });
+	}
+	sources.sort((a, b) => (a.name < b.name ? -1 : 1));
+	return { alerts: { open, openRed }, sources };
 }
 
 /** Names of a center's departments, windows and staff (labels for its stream events). */
@@ -832,6 +886,8 @@ export class LiveFigures {
 	/** The earliest `validUntil` of the parts kept: time changes nothing before it. */
 	private nextExpiry = Infinity;
 	private everything = true;
+	/** The minute the senders' `silentSec` were last marked changed at. */
+	private sourcesMinute = 0;
 
 	constructor(private src: FiguresSource) {}
 
@@ -871,6 +927,12 @@ export class LiveFigures {
 		if (touched.size) {
 			state.touched = new Set();
 			for (const h of touched) this.drop(this.homeOfTouch(h, org), org);
+		}
+		// Every sender's silence moves on at each whole minute: its home's figures change.
+		const minute = minuteOf(now);
+		if (minute !== this.sourcesMinute) {
+			this.sourcesMinute = minute;
+			for (const src of state.sources.values()) this.changed.add(sourceHome(src));
 		}
 		if (now >= this.nextExpiry) {
 			this.nextExpiry = Infinity;

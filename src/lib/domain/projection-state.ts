@@ -4,6 +4,7 @@
  * all go through that list, and LiveState's type is derived from it, so a map is added in one
  * place: its slice's definitions.
  */
+import { alertMaps } from './evolve/alerts';
 import { cardMaps } from './evolve/cards';
 import { caseMaps } from './evolve/cases';
 import { countMaps, type CountSlice } from './evolve/count';
@@ -14,7 +15,7 @@ import { queueMaps } from './evolve/queue';
 import type { MapDef, SliceOf } from './evolve/slice';
 
 /** Every map of the live state, by slice. */
-export const STATE_MAPS = { ...countMaps, ...queueMaps, ...presenceMaps, ...cardMaps, ...caseMaps, ...hotlineMaps, ...indicatorMaps };
+export const STATE_MAPS = { ...countMaps, ...queueMaps, ...presenceMaps, ...cardMaps, ...caseMaps, ...hotlineMaps, ...indicatorMaps, ...alertMaps };
 
 export type MapName = keyof typeof STATE_MAPS;
 

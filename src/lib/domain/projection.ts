@@ -9,6 +9,7 @@
  * catalog's event types; `apply` only dispatches. Checkpoints: checkpoint.ts. Keys: keys.ts.
  */
 import { EVENT_TYPES, type EventType } from './catalog';
+import { evolveAlerts, noteSource } from './evolve/alerts';
 import { evolveCards } from './evolve/cards';
 import { evolveCases } from './evolve/cases';
 import { evolveHotline } from './evolve/hotline';
@@ -23,6 +24,7 @@ import { dayKey, DEFAULT_TZ, previousDay } from './time';
 
 // What consumers have always imported from here.
 export { checkpointVersion, CHECKPOINT_VERSION, deserializeState, serializeState, serializeStateParts } from './checkpoint';
+export type { AlertLevel, AlertState, SourceState } from './evolve/alerts';
 export type { CardState } from './evolve/cards';
 export { caseDueAt, type CaseState } from './evolve/cases';
 export type { Gauges } from './evolve/count';
@@ -58,7 +60,8 @@ const EVOLVE: { [F in FamilyOf<EventType>]: Evolve<EventsOf<F>> } = {
 	card: evolveCards,
 	case: evolveCases,
 	hotline: evolveHotline,
-	indicator: evolveIndicators
+	indicator: evolveIndicators,
+	alert: evolveAlerts
 };
 
 /** The same by event type, built once: dispatching is one lookup, with nothing built per event. */
@@ -75,6 +78,7 @@ export function apply(state: LiveState, e: PlacedEvent, ctx: ApplyContext = defa
 	const tz = ctx.tzOf(e.place.centerCode);
 	const day = dayKey(e.at, tz);
 	state.touched?.add(homeKeyOf(e.place));
+	noteSource(state, e);
 	BY_TYPE.get(e.type)?.(state, e, day, tz);
 }
 
@@ -82,7 +86,7 @@ export function apply(state: LiveState, e: PlacedEvent, ctx: ApplyContext = defa
 
 export interface DerivedEvent {
 	id: string;
-	type: 'presence.check_missed' | 'case.deadline_near' | 'case.overdue' | 'hotline.ticket_overdue' | 'hotline.acknowledge_overdue' | 'card.issued';
+	type: 'presence.check_missed' | 'case.deadline_near' | 'case.overdue' | 'hotline.ticket_overdue' | 'hotline.acknowledge_overdue' | 'card.issued' | 'alert.raised' | 'alert.updated' | 'alert.acknowledged' | 'alert.resolved';
 	occurredAt: string;
 	data: Record<string, unknown>;
 }

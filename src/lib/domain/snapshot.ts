@@ -178,6 +178,10 @@ export interface Snapshot {
 	}>;
 	/** Names by code for the scope (labels for stream events); a region's or the deployment's: those of its one center, if it has one. */
 	names: { departments: Record<string, string>; windows: Record<string, string>; staff: Record<string, string> };
+	/** Open alerts of the scope (spec §5.2): all of them, and the red ones. */
+	alerts: { open: number; openRed: number };
+	/** Every sender that has ever sent for the scope, with how long it has been silent as of the current whole minute (spec §5.2). */
+	sources: Array<{ name: string; lastEventAt: string; silentSec: number; status: 'ok' | 'silent' }>;
 	/** A region's or the deployment's centers, one summary each, by code (never every window). */
 	centers?: Record<string, CenterSummary>;
 	/** A region's child regions (the deployment's root regions), one tile each. */

@@ -44,6 +44,18 @@ export interface Config {
 	loginLockMinutes: number;
 	/** The public URL (`ORIGIN`) behind a reverse proxy; null: each request's own scheme and host. */
 	origin: string | null;
+	/** `ALERTS=off`: the alert rules raise nothing (deliveries of what was raised still go out). */
+	alerts: boolean;
+	/** How often the alert rules judge (ms). */
+	alertsEveryMs: number;
+	/** How often the delivery worker looks for due deliveries (ms). */
+	deliverEveryMs: number;
+	/** First retry of a failed delivery after this long (ms), doubling up to an hour. */
+	deliveryRetryBaseMs: number;
+	/** A delivery still failing this long (ms) after it was due is dead (at least 24 h). */
+	deliveryRetryForMs: number;
+	/** Time out a receiver after this long (ms). */
+	deliveryTimeoutMs: number;
 }
 
 function int(v: string | undefined, dflt: number, name: string): number {
@@ -77,7 +89,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		loginIpFailures: int(env.LOGIN_IP_FAILURES, 30, 'LOGIN_IP_FAILURES'),
 		loginAccountFailures: int(env.LOGIN_ACCOUNT_FAILURES, 4 * int(env.LOGIN_USER_FAILURES, 5, 'LOGIN_USER_FAILURES'), 'LOGIN_ACCOUNT_FAILURES'),
 		loginLockMinutes: int(env.LOGIN_LOCK_MINUTES, 15, 'LOGIN_LOCK_MINUTES'),
-		origin: env.ORIGIN || null
+		origin: env.ORIGIN || null,
+		alerts: !['0', 'off', 'false'].includes((env.ALERTS ?? '').toLowerCase()),
+		alertsEveryMs: int(env.ALERTS_EVERY_MS, 5000, 'ALERTS_EVERY_MS'),
+		deliverEveryMs: int(env.DELIVER_EVERY_MS, 1000, 'DELIVER_EVERY_MS'),
+		deliveryRetryBaseMs: int(env.DELIVERY_RETRY_BASE_MS, 10_000, 'DELIVERY_RETRY_BASE_MS'),
+		deliveryRetryForMs: int(env.DELIVERY_RETRY_FOR_MS, 24 * 3_600_000, 'DELIVERY_RETRY_FOR_MS'),
+		deliveryTimeoutMs: int(env.DELIVERY_TIMEOUT_MS, 10_000, 'DELIVERY_TIMEOUT_MS')
 	};
 }
 

@@ -34,6 +34,8 @@ import { WriterLoops } from './writer';
 import { DemoRunner } from './sim/runner';
 import { HotlineDesk } from './hotline/desk';
 import { HotlineTickets } from './hotline/tickets';
+import { AlertDesk } from './alerts/desk';
+import { AlertOutbox } from './alerts/outbox';
 
 /** The services and what only the process owner (server.js, the Vite plugin, tests) may use. */
 export interface Runtime extends Services {
@@ -101,7 +103,7 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 	projector.onApplied((events) => hotline.onApplied(events));
 	if (leader) void hotline.catchUp().catch(() => {});
 	const hotlineDesk = new HotlineDesk({ db, org, ingest, tickets: hotline, calendar: () => rules().calendar });
-	const writer = new WriterLoops({ handle, config, projector, ingest, rounds, hotline, org, rules, log }, leader);
+	const writer = new WriterLoops({ handle, config, projector, ingest, rounds, hotline, org, rules, attacks: () => accounts.throttle.underAttack(), log }, leader);
 
 	// One path for a new org or new rules, whether saved here or announced by another instance.
 	orgSetting.onChange(() => {
@@ -120,7 +122,12 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 		unlisten.push(await orgSetting.listen(log), await rulesSetting.listen(log), await hotlineSetting.listen(log));
 		unlisten.push(await handle.listen(CREDENTIALS_CHANNEL, () => credentials.clearCaches()));
 	}
+	// Alerts: the page's actions, and the writer's outbox of deliveries (claims of a killed embedded process are void).
+	const alertDesk = new AlertDesk({ state: () => projector.state, org, ingest });
+	const outbox = new AlertOutbox({ handle, config, state: () => projector.state, org, isLeader: () => writer.isLeader(), log });
+	if (!pg) await outbox.releaseLeases();
 	writer.start();
+	outbox.start();
 	// Expired sessions: validation refuses them anyway; the hourly sweep keeps the table small.
 	const sweep = setInterval(() => void sessions.sweep().catch(() => {}), 60 * 60_000);
 	let stopping = false;
@@ -155,6 +162,7 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 		cardDesk,
 		hotline,
 		hotlineDesk,
+		alertDesk,
 		isLeader: () => writer.isLeader(),
 		sessionSockets: live.sessionSockets,
 		demo,
@@ -172,6 +180,7 @@ async function boot(config: Config, log: (msg: string) => void): Promise<Runtime
 			await live.stop();
 			for (const u of unlisten) await u().catch(() => {});
 			if (control) await new Promise<void>((r) => control.close(() => r()));
+			await outbox.stop();
 			await writer.stop();
 			await hotline.stop().catch(() => {});
 			await handle.close();

@@ -4,6 +4,7 @@
  * never reach for a global.
  */
 import type { OrgIndex } from '../domain/org';
+import type { AlertDesk } from './alerts/desk';
 import type { Accounts } from './auth/accounts';
 import type { Credentials } from './auth/credentials';
 import type { SessionStore } from './auth/session';
@@ -49,6 +50,8 @@ export interface Services {
 	hotline: HotlineTickets;
 	/** The hotline console's actions (events through the ingest path). */
 	hotlineDesk: HotlineDesk;
+	/** The alerts page's actions (acknowledge, resolve) and its list. */
+	alertDesk: AlertDesk;
 	isLeader(): boolean;
 	demo: DemoRunner | null;
 	startedAt: number;

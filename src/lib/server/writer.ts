@@ -15,6 +15,7 @@
 import { sql } from 'drizzle-orm';
 import type { OrgIndex } from '../domain/org';
 import { dueDerivedEvents, prune } from '../domain/projection';
+import { dueAlerts, type LoginAttack } from '../domain/alerts';
 import { dueRuleCards } from '../domain/rules';
 import { dayKey } from '../domain/time';
 import type { Config } from './config';
@@ -27,13 +28,15 @@ import type { PresenceRounds } from './supervision/rounds';
 
 export interface WriterDeps {
 	handle: DbHandle;
-	config: Pick<Config, 'deriveEveryMs' | 'checkpointEveryMs' | 'checkpointEveryEvents' | 'rollupsEveryMs'>;
+	config: Pick<Config, 'deriveEveryMs' | 'checkpointEveryMs' | 'checkpointEveryEvents' | 'rollupsEveryMs' | 'alerts' | 'alertsEveryMs'>;
 	projector: Projector;
 	ingest: IngestService;
 	rounds: PresenceRounds;
 	hotline: HotlineTickets;
 	org: () => OrgIndex;
 	rules: () => RulesConfig;
+	/** Accounts under sign-in attack now (the login throttle), for the alert rules. */
+	attacks: () => Promise<LoginAttack[]>;
 	log: (msg: string) => void;
 }
 
@@ -52,6 +55,7 @@ export class WriterLoops {
 	private lastFollowerPrune = Date.now();
 	/** The deadline judge's clock: the real one, or the front of a history being fed (the demo's backfill). */
 	private clock: () => number = Date.now;
+	private lastAlerts = 0;
 
 	constructor(
 		private deps: WriterDeps,
@@ -105,7 +109,8 @@ export class WriterLoops {
 		try {
 			const now = at ?? this.clock();
 			const r = rules();
-			const due = [...dueDerivedEvents(projector.state, now), ...dueRuleCards(projector.state, now, { settings: r.settings, calendar: r.calendar, org: org() })].filter(
+			const alerts = this.deps.config.alerts && now - this.lastAlerts >= this.deps.config.alertsEveryMs ? await this.alertsDue(now) : [];
+			const due = [...dueDerivedEvents(projector.state, now), ...dueRuleCards(projector.state, now, { settings: r.settings, calendar: r.calendar, org: org() }), ...alerts].filter(
 				(d) => !this.pending.has(d.id) && !this.settled.has(d.id)
 			);
 			if (!due.length) return;
@@ -125,6 +130,18 @@ export class WriterLoops {
 		} finally {
 			this.deriving = false;
 		}
+	}
+
+	/** The alert rules (every `alertsEveryMs`): raised, updated and resolved alerts. */
+	private async alertsDue(now: number) {
+		this.lastAlerts = now;
+		const { projector, org, rules, attacks, log } = this.deps;
+		const r = rules();
+		const underAttack = await attacks().catch((err: Error) => {
+			log(`alert rules: sign-in attacks not read (${err.message})`);
+			return undefined;
+		});
+		return dueAlerts(projector.state, now, { settings: r.alerts, calendar: r.calendar, org: org(), attacks: underAttack });
 	}
 
 	private settle(id: string): void {

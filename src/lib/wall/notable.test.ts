@@ -12,6 +12,15 @@ let seq = 0;
 const ev = (type: string, data: Record<string, unknown>, occurredAt = '2026-11-23T09:30:00+08:00'): LiveEvent => ({ seq: ++seq, id: `e${seq}`, type, occurredAt, centerCode: 'PJ-001', data });
 
 describe('eventItem', () => {
+	it('an alert by its level and title; the resolution replaces it (the newest event of an alert wins)', () => {
+		const raised = ev('alert.raised', { alertId: 'a1', level: 'red', kind: 'red_card', title: '测试中心 张伟 被亮红牌（离岗）' });
+		expect(eventItem(raised, snap(), t, NOW)).toMatchObject({ key: 'alert:a1', kind: 'red', tag: '红色告警', text: '测试中心 张伟 被亮红牌（离岗）', time: '09:30' });
+		expect(eventItem(ev('alert.updated', { alertId: 'a2', level: 'orange', title: '等候 130 人' }), snap(), t, NOW)).toMatchObject({ kind: 'bad', tag: '橙色告警' });
+		const resolved = ev('alert.resolved', { alertId: 'a1', title: '测试中心 张伟 被亮红牌（离岗）' }, '2026-11-23T09:40:00+08:00');
+		expect(tickerItems([resolved, raised], snap(), t, NOW)[0]).toMatchObject({ key: 'alert:a1', kind: 'info', tag: '告警解除' });
+		expect(eventItem(ev('alert.resolved', { alertId: 'a3' }), snap(), t, NOW)).toBeNull();
+	});
+
 	it('labels a card with names, reason and rule', () => {
 		const item = eventItem(ev('card.issued', { cardId: 'c1', color: 'red', target: { kind: 'staff', code: 'S001' }, reason: 'absent', rule: 'presence_missed' }), snap(), t, NOW);
 		expect(item).toMatchObject({ key: 'card:c1', kind: 'red', tag: '红牌', text: '张伟 · 离岗 · 规则 在岗抽查未确认', time: '09:30' });

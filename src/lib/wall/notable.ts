@@ -112,6 +112,13 @@ export function eventItem(e: LiveEvent, snap: Snapshot | null, t: T, now: number
 				at
 			};
 		}
+		case 'alert.raised':
+		case 'alert.updated': {
+			const level = d.level === 'red' || d.level === 'orange' ? d.level : 'yellow';
+			return { key: `alert:${str(d.alertId)}`, kind: level === 'red' ? 'red' : level === 'orange' ? 'bad' : 'warn', tag: t(`alert.${level}`), text: str(d.title), time, at };
+		}
+		case 'alert.resolved':
+			return d.title ? { key: `alert:${str(d.alertId)}`, kind: 'info', tag: t('alert.resolved'), text: str(d.title), time, at } : null;
 		default:
 			return null;
 	}

@@ -200,5 +200,9 @@ export const wall: Record<keyof typeof zh, string> = {
 	'ev.evaluation.submitted': 'Bad review',
 	'ev.rating': '{n}★',
 	'ev.case': 'case {id}',
-	'ev.ticket': 'ticket {id}'
+	'ev.ticket': 'ticket {id}',
+	'alert.yellow': 'Yellow alert',
+	'alert.orange': 'Orange alert',
+	'alert.red': 'Red alert',
+	'alert.resolved': 'Alert resolved'
 };

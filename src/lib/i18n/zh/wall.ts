@@ -198,5 +198,9 @@ export const wall = {
 	'ev.evaluation.submitted': '差评',
 	'ev.rating': '{n}星',
 	'ev.case': '办件 {id}',
-	'ev.ticket': '工单 {id}'
+	'ev.ticket': '工单 {id}',
+	'alert.yellow': '黄色告警',
+	'alert.orange': '橙色告警',
+	'alert.red': '红色告警',
+	'alert.resolved': '告警解除'
 } as const;

@@ -28,6 +28,8 @@ export const HOTLINE_READ: readonly Role[] = ['admin', 'leader', 'hotline_operat
 export const HOTLINE_DESK: readonly Role[] = ['admin', 'hotline_operator'];
 /** 报表: bulletins, scores, indicators (leaders publish bulletins; admins enter indicators). */
 const REPORTS: readonly Role[] = ['admin', 'leader'];
+/** 告警: supervisors, leaders and admins see and handle the alerts of their scope. */
+const ALERTS: readonly Role[] = ['admin', 'leader', 'supervisor'];
 
 export const ACCESS: Record<string, Access> = {
 	'/': { kind: 'public' }, // sends each visitor to their home page or to sign in
@@ -70,6 +72,8 @@ export const ACCESS: Record<string, Access> = {
 	'/admin/rules': { kind: 'signed-in', roles: ADMIN },
 	'/admin/scoring': { kind: 'signed-in', roles: ADMIN },
 	'/admin/maps': { kind: 'signed-in', roles: ADMIN },
+	'/admin/alerts': { kind: 'signed-in', roles: ADMIN },
+	'/alerts': { kind: 'signed-in', roles: ALERTS },
 	// 报表: leaders read and publish bulletins; admins read (and enter indicators). Actions check the role.
 	'/reports': { kind: 'signed-in', roles: REPORTS },
 	'/reports/scores': { kind: 'signed-in', roles: REPORTS },

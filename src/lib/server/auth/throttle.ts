@@ -113,6 +113,16 @@ export class LoginThrottle {
 		return out;
 	}
 
+	/** Accounts under attack now (past `accountFailures` within the window), for the alert rules. */
+	async underAttack(): Promise<Array<{ username: string; failures: number; since: number }>> {
+		const windowStart = new Date(this.now() - this.policy.windowMs).toISOString();
+		const rows = await this.db
+			.select()
+			.from(loginThrottle)
+			.where(sql`${loginThrottle.key} like 'user:%' and ${loginThrottle.failures} >= ${this.policy.accountFailures} and ${loginThrottle.windowStart} >= ${windowStart}::timestamptz`);
+		return rows.map((r) => ({ username: r.key.slice(5), failures: r.failures, since: r.windowStart.getTime() }));
+	}
+
 	/** Count one failure under `key`; stop the key when it reaches `limit` (null: never). */
 	private async count(key: string, limit: number | null): Promise<{ failures: number; lockedUntil: Date | null }> {
 		const now = new Date(this.now());

@@ -11,6 +11,8 @@ import { audit } from '../audit';
 import { CredentialError, parseTypePatterns, type Credentials, type DisplayToken } from '../auth/credentials';
 import type { Database } from '../db/client';
 import { quarantine } from '../db/schema';
+import { channelByName, channelLine, ChannelError, createChannel, deleteChannel, listChannels } from '../alerts/channels';
+import { testChannel } from '../alerts/outbox';
 import type { IngestService } from '../ingest/service';
 import type { OrgIndex } from '../../domain/org';
 import { createDisplayToken, createIngestKey, discardQuarantine, quarantineReason, reloadWalls, replayQuarantine, revokeDisplayToken, revokeIngestKey, type AuditFn } from '../admin/ops';
@@ -83,7 +85,11 @@ export const USAGE = `Usage:
   npm run quarantine -- list [--limit N]
   npm run quarantine -- replay [--id N[,N…] | --all]
   npm run quarantine -- discard --id N[,N…] --reason TEXT
-  npm run walls -- list | reload [--name TOKEN_NAME]`;
+  npm run walls -- list | reload [--name TOKEN_NAME]
+  npm run channel -- create --name NAME --kind webhook|wecom|dingtalk|email --url URL [--secret S]
+        [--levels yellow,orange,red] [--center CODE | --region CODE] [--quiet 22:00-07:00]
+        [--escalate-to NAME [--escalate-after MIN]] [--to a@x,b@y --from hallwatch@x]   (email: --url smtp://host:port)
+  npm run channel -- list | test --name NAME | delete --name NAME`;
 
 export async function runCommand(ctx: CommandContext, group: string, argv: string[]): Promise<CommandResult> {
 	const { positional, args } = parseArgs(argv);
@@ -202,6 +208,43 @@ export async function runCommand(ctx: CommandContext, group: string, argv: strin
 				const name = str(args, 'name', false);
 				const n = await reloadWalls({ ...ctx, walls: ctx.walls }, log, name);
 				return { lines: [`Reload sent to ${n} connected display(s).`] };
+			}
+			case 'channel create':
+			case 'channel add': {
+				const levels = str(args, 'levels', false)?.split(',');
+				const after = str(args, 'escalate-after', false);
+				let ch;
+				try {
+					ch = await createChannel(
+						ctx.db,
+						{ name: str(args, 'name')!, kind: str(args, 'kind')!, url: str(args, 'url')!, secret: str(args, 'secret', false), levels, center: str(args, 'center', false), region: str(args, 'region', false), to: str(args, 'to', false), from: str(args, 'from', false), quiet: str(args, 'quiet', false), escalateTo: str(args, 'escalate-to', false), escalateAfter: after === undefined ? null : Number(after) },
+						ctx.org(),
+						ctx.actor
+					);
+				} catch (err) {
+					if (err instanceof ChannelError) throw new UsageError(`--${err.field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${err.message.replace(/^\w+: /, '')}`);
+					throw err;
+				}
+				await log('channel.create', ch.name, { kind: ch.kind, levels: ch.levels, scope: ch.scopeKind === 'all' ? 'all' : `${ch.scopeKind}:${ch.scopeCode}` });
+				return { lines: [`Channel created: ${channelLine(ch)}`] };
+			}
+			case 'channel list': {
+				const list = await listChannels(ctx.db);
+				return { lines: list.length ? list.map(channelLine) : ['No alert channels.'] };
+			}
+			case 'channel test': {
+				const ch = await channelByName(ctx.db, str(args, 'name')!);
+				if (!ch) return { lines: [`No channel named "${str(args, 'name')}".`], exitCode: 1 };
+				const res = await testChannel(ch, ctx.actor, 10_000);
+				await log('channel.test', ch.name, { ok: res.ok, status: res.status });
+				return { lines: [`${res.ok ? 'Delivered' : 'Failed'}: ${res.status ?? 'no answer'} ${res.answer}`.trim()], exitCode: res.ok ? 0 : 1 };
+			}
+			case 'channel delete':
+			case 'channel remove': {
+				const name = str(args, 'name')!;
+				if (!(await deleteChannel(ctx.db, name))) return { lines: [`No channel named "${name}".`], exitCode: 1 };
+				await log('channel.delete', name, null);
+				return { lines: [`Channel "${name}" deleted.`] };
 			}
 			default:
 				throw new UsageError(`unknown command "${group} ${verb ?? ''}".`);

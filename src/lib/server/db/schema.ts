@@ -418,3 +418,67 @@ export const bulletins = pgTable(
 	},
 	(t) => [primaryKey({ columns: [t.month, t.scope, t.version] })]
 );
+
+/**
+ * Where alerts go (spec §5.4): a webhook, a WeCom or DingTalk group robot, or mail over SMTP,
+ * with the levels and the scope it receives, quiet hours (not for red) and where an
+ * unacknowledged red alert escalates.
+ */
+export const alertChannels = pgTable('alert_channels', {
+	id: serial('id').primaryKey(),
+	name: text('name').notNull().unique(),
+	/** webhook | wecom | dingtalk | email */
+	kind: text('kind').notNull(),
+	/** The receiver's URL (email: `smtp://[user:pass@]host:port`). */
+	url: text('url').notNull(),
+	/** Webhook: HMAC-SHA256 key of X-Hallwatch-Signature; DingTalk: the robot's signing secret. */
+	secret: text('secret'),
+	levels: jsonb('levels').$type<string[]>().notNull(),
+	/** all | center | region */
+	scopeKind: text('scope_kind').notNull().default('all'),
+	scopeCode: text('scope_code'),
+	/** Email: the recipients (comma-separated) and the sender address. */
+	mailTo: text('mail_to'),
+	mailFrom: text('mail_from'),
+	/** Quiet hours, local `HH:MM` (red alerts still go out); null: none. */
+	quietFrom: text('quiet_from'),
+	quietTo: text('quiet_to'),
+	/** A red alert not acknowledged this many minutes after it reached this channel goes to `escalateTo` too. */
+	escalateTo: text('escalate_to'),
+	escalateAfterMin: integer('escalate_after_min'),
+	createdBy: text('created_by').notNull(),
+	createdAt: ts('created_at').notNull().defaultNow()
+});
+
+/**
+ * The durable outbox of alert deliveries: one row per (alert, event, channel), its id the
+ * X-Hallwatch-Delivery of every attempt. Sent at least once, in order per alert and channel
+ * (row id order), retried with back-off until `retry-for` has passed, then dead.
+ */
+export const alertDeliveries = pgTable(
+	'alert_deliveries',
+	{
+		seqNo: bigserial('seq_no', { mode: 'number' }).primaryKey(),
+		id: text('id').notNull().unique(),
+		channelId: integer('channel_id').notNull(),
+		alertId: text('alert_id').notNull(),
+		/** raised | updated | acknowledged | resolved | escalated */
+		event: text('event').notNull(),
+		/** The log seq of the alert event it delivers. */
+		eventSeq: bigint('event_seq', { mode: 'number' }).notNull(),
+		level: text('level').notNull(),
+		/** The webhook body (the other kinds are formatted from it when sent). */
+		payload: jsonb('payload').notNull(),
+		/** pending | delivered | dead */
+		status: text('status').notNull().default('pending'),
+		attempts: integer('attempts').notNull().default(0),
+		nextAt: ts('next_at').notNull().defaultNow(),
+		/** A worker has it until then (a crashed worker's claim lapses). */
+		leaseUntil: ts('lease_until'),
+		lastStatus: integer('last_status'),
+		lastAnswer: text('last_answer'),
+		createdAt: ts('created_at').notNull().defaultNow(),
+		deliveredAt: ts('delivered_at')
+	},
+	(t) => [index('alert_deliveries_due').on(t.status, t.nextAt), index('alert_deliveries_alert').on(t.alertId, t.channelId, t.seqNo)]
+);

@@ -67,7 +67,11 @@ const NOTABLE = new Set([
 	'case.deadline_near',
 	'hotline.ticket_overdue',
 	'hotline.ticket_supervised',
-	'hotline.ticket_reopened'
+	'hotline.ticket_reopened',
+	'alert.raised',
+	'alert.updated',
+	'alert.acknowledged',
+	'alert.resolved'
 ]);
 
 export function isNotable(e: { type: string; data: Record<string, unknown> }): boolean {

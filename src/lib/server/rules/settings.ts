@@ -7,6 +7,7 @@
 import { eq } from 'drizzle-orm';
 import { parseCalendarConfig, WorkingCalendar, type CalendarConfig } from '../../domain/calendar';
 import type { ScoringRules } from '../../domain/metrics';
+import { defaultAlertSettings, parseAlertSettings, type AlertSettings } from '../../domain/alerts';
 import { defaultRuleSettings, parseRuleSettings, type RuleSettings } from '../../domain/rules';
 import { parseScoringSettings } from '../../domain/scoring';
 import type { Database, Executor } from '../db/client';
@@ -15,6 +16,7 @@ import { settings } from '../db/schema';
 export const RULES_KEY = 'rules';
 export const CALENDAR_KEY = 'calendar';
 export const SCORING_KEY = 'scoring';
+export const ALERTS_KEY = 'alerts';
 export const RULES_CHANNEL = 'hallwatch_rules';
 
 export interface RulesConfig {
@@ -23,6 +25,8 @@ export interface RulesConfig {
 	calendar: WorkingCalendar;
 	/** Department scoring rules (absent: the defaults of spec §3). */
 	scoring: ScoringRules;
+	/** The alert rules: defaults and per center (spec §5). */
+	alerts: AlertSettings;
 	/** Problems found in the stored rows (the defaults were used for those parts). */
 	errors: string[];
 }
@@ -49,10 +53,16 @@ export async function ensureRuleSettings(db: Database, now: number): Promise<voi
 		.insert(settings)
 		.values({ key: RULES_KEY, value: { rules: defaultRuleSettings(now) } })
 		.onConflictDoNothing({ target: settings.key });
+	// The alert rules likewise judge from the first start of a version with them on.
+	await db
+		.insert(settings)
+		.values({ key: ALERTS_KEY, value: defaultAlertSettings(now) })
+		.onConflictDoNothing({ target: settings.key });
 }
 
 export async function loadRulesConfig(db: Executor): Promise<RulesConfig> {
-	const [rulesRaw, calendarRaw, scoringRaw] = [await read(db, RULES_KEY), await read(db, CALENDAR_KEY), await read(db, SCORING_KEY)];
+	const [rulesRaw, calendarRaw, scoringRaw, alertsRaw] = [await read(db, RULES_KEY), await read(db, CALENDAR_KEY), await read(db, SCORING_KEY), await read(db, ALERTS_KEY)];
+	const a = parseAlertSettings(alertsRaw ?? null, Date.now());
 	const r = parseRuleSettings(rulesRaw ?? null, Date.now());
 	const c = parseCalendarConfig(calendarRaw ?? null);
 	const s = parseScoringSettings(scoringRaw ?? null);
@@ -61,7 +71,8 @@ export async function loadRulesConfig(db: Executor): Promise<RulesConfig> {
 		calendarConfig: c.config,
 		calendar: new WorkingCalendar(c.config),
 		scoring: s.rules,
-		errors: [...r.errors, ...c.errors.map((e) => `calendar.${e}`), ...s.errors.map((e) => `scoring.${e}`)]
+		alerts: a.settings,
+		errors: [...r.errors, ...c.errors.map((e) => `calendar.${e}`), ...s.errors.map((e) => `scoring.${e}`), ...a.errors.map((e) => `alerts.${e}`)]
 	};
 }
 
@@ -71,6 +82,10 @@ export async function saveRuleSettings(db: Executor, value: RuleSettings): Promi
 
 export async function saveCalendar(db: Executor, value: CalendarConfig): Promise<void> {
 	await write(db, CALENDAR_KEY, value);
+}
+
+export async function saveAlertSettings(db: Executor, value: AlertSettings): Promise<void> {
+	await write(db, ALERTS_KEY, value);
 }
 
 export async function saveScoring(db: Executor, value: ScoringRules): Promise<void> {
