@@ -108,7 +108,7 @@ describe.each(BACKENDS)('card rules on %s', (backend) => {
 		expect(r.status).toBe(200);
 		expect((await r.json()).type).toBe('success');
 		const audit = await (await admin.get('/admin/audit?action=rules.update')).text();
-		expect(audit).toContain('<code>rules.update</code>');
+		expect(audit).toContain('<td>修改记牌规则</td>'); // the action as people read it (auditAction.rules.update)
 		expect(audit).toContain('user:rules-admin');
 		const detail = JSON.parse(/<pre[^>]*>([\s\S]*?)<\/pre>/.exec(audit)![1].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&amp;/g, '&'));
 		expect(detail.before.presence_missed).toMatchObject({ enabled: true, params: { redFromMiss: 2 } });
