@@ -112,7 +112,7 @@ export const wall: Record<keyof typeof zh, string> = {
 	'cases.overdueOpen': 'Overdue',
 
 	// ── Hotline ────────────────────────────────────────────────────────────────
-	'hotline.callAnswerRate': 'Calls answered',
+	'hotline.callAnswerRate': 'Answer rate',
 	'hotline.answeredIn15s': 'Within 15 s',
 	'hotline.responseRate': 'Response',
 	'hotline.resolvedRate': 'Solved',
